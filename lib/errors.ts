@@ -1,0 +1,23 @@
+/** Error codes carried by every error logitkit throws (`err.code`). */
+export type LogitkitErrorCode =
+  | 'ERR_LOGITKIT_INVALID_ARG_TYPE'
+  | 'ERR_LOGITKIT_OUT_OF_RANGE'
+  | 'ERR_LOGITKIT_DETACHED'
+  | 'ERR_LOGITKIT_NATIVE_UNAVAILABLE'
+  | 'ERR_LOGITKIT_BAD_ENV';
+
+export interface LogitkitError extends Error {
+  code: LogitkitErrorCode;
+}
+
+export function typeError(code: LogitkitErrorCode, message: string): TypeError & LogitkitError {
+  const e = new TypeError(message) as TypeError & LogitkitError;
+  e.code = code;
+  return e;
+}
+
+export function rangeError(message: string): RangeError & LogitkitError {
+  const e = new RangeError(message) as RangeError & LogitkitError;
+  e.code = 'ERR_LOGITKIT_OUT_OF_RANGE';
+  return e;
+}

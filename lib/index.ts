@@ -1,0 +1,24 @@
+/**
+ * logitkit: softmax-family kernels for Node.js. Native SIMD (AVX2 / AVX-512 / scalar, chosen at
+ * run time) with a pure-TypeScript reference that is both the fallback and the conformance
+ * reference (`logitkit/reference`).
+ * @packageDocumentation
+ */
+import { kernels } from './backend.js';
+import { createRandomApi } from './random.js';
+import { createSoftmaxApi } from './softmax.js';
+
+export { backend, setThreads, type BackendInfo } from './backend.js';
+export { Rng, type StreamStart } from './rng.js';
+export type { LogitkitError, LogitkitErrorCode } from './errors.js';
+export type { SoftmaxOptions, LogSumExpOptions, ElementwiseOptions } from './softmax.js';
+export type { GumbelOptions } from './random.js';
+export { VERSION as version } from './version.js';
+
+export const {
+  logSumExp, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward,
+  sigmoid, logSigmoid, softplus, logit,
+} = createSoftmaxApi(kernels);
+
+export const { gumbel } = createRandomApi(kernels);
+

@@ -1,0 +1,26 @@
+/**
+ * `logitkit/reference`: the pure-TypeScript implementations, with the same signatures as the
+ * main entry point. They compute in float64 and round once; they are the conformance
+ * reference the native kernels are tested against, and the fallback when no binary loads.
+ * @packageDocumentation
+ */
+import type { Kernels } from '../kernels.js';
+import { createRandomApi } from '../random.js';
+import { Rng as BaseRng } from '../rng.js';
+import { createSoftmaxApi } from '../softmax.js';
+import { referenceKernels } from './kernels.js';
+
+/** An Rng whose uint32/uniform run on the reference kernels (same stream, bit for bit). */
+export class Rng extends BaseRng {
+  protected override kernels(): Kernels {
+    return referenceKernels;
+  }
+}
+
+export const {
+  logSumExp, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward,
+  sigmoid, logSigmoid, softplus, logit,
+} = createSoftmaxApi(referenceKernels);
+
+export const { gumbel } = createRandomApi(referenceKernels);
+export { referenceKernels as kernels };

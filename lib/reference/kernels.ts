@@ -1,0 +1,36 @@
+// The pure-TypeScript implementation of the kernel interface (lib/kernels.ts).
+import type { Kernels } from '../kernels.js';
+import { philoxBlock, philoxStream, wordToGumbel, wordToUniform } from './philox.js';
+import * as sm from './softmax.js';
+
+/** out[i] = f(word i) for the stream that starts at block (c0..c3), one block at a time. */
+function philoxMap(
+  out: Float32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
+  f: (w: number) => number,
+): Float32Array {
+  const block = new Uint32Array(4);
+  const ctr = new Uint32Array([c0, c1, c2, c3]);
+  for (let i = 0; i < out.length; i += 4) {
+    philoxBlock(k0, k1, ctr[0], ctr[1], ctr[2], ctr[3], block, 0);
+    for (let j = 0; j < 4 && i + j < out.length; j++) out[i + j] = f(block[j]);
+    for (let k = 0; k < 4 && ++ctr[k] === 0; k++); // 128-bit increment (Uint32Array wraps)
+  }
+  return out;
+}
+
+export const referenceKernels: Kernels = {
+  logSumExp: sm.logSumExp,
+  softmax: sm.softmax,
+  logSoftmax: sm.logSoftmax,
+  softmaxAsync: async (x, cols, invT, out) => sm.softmax(x, cols, invT, out),
+  logSoftmaxAsync: async (x, cols, invT, out) => sm.logSoftmax(x, cols, invT, out),
+  softmaxBackward: sm.softmaxBackward,
+  sigmoid: sm.sigmoid,
+  logSigmoid: sm.logSigmoid,
+  softplus: sm.softplus,
+  logit: sm.logit,
+  philoxUint32: philoxStream,
+  philoxUniform: (out, k0, k1, c0, c1, c2, c3) => philoxMap(out, k0, k1, c0, c1, c2, c3, wordToUniform),
+  philoxGumbel: (out, k0, k1, c0, c1, c2, c3, loc, scale) =>
+    philoxMap(out, k0, k1, c0, c1, c2, c3, (w) => loc + scale * wordToGumbel(w)),
+};

@@ -1,0 +1,115 @@
+// Rng: a Philox4x32-10 key and a 128-bit block counter, owned by JS (API.md "Random
+// numbers"). A call reserves the blocks it will consume up front, so concurrent and async
+// calls sharing one Rng stay deterministic, and every backend and thread split sees the same
+// draws: draw i of a call uses block counter + ⌊i/4⌋, word i mod 4.
+import { kernels } from './backend.js';
+import type { Kernels } from './kernels.js';
+import { rangeError, typeError } from './errors.js';
+import { describe, integer, options } from './validate.js';
+
+const TWO32 = 2 ** 32;
+
+/** A reserved stretch of the stream: the key and the first block of a call. */
+export interface StreamStart {
+  k0: number;
+  k1: number;
+  c0: number;
+  c1: number;
+  c2: number;
+  c3: number;
+}
+
+export class Rng {
+  /** Key words [seed mod 2³², ⌊seed / 2³²⌋ mod 2³²]. */
+  readonly key: readonly [number, number];
+  /** The next unused block, as four little-endian 32-bit words. */
+  private readonly ctr = new Uint32Array(4);
+  /** Kernels that turn reserved blocks into numbers (the reference entry point swaps these). */
+  protected kernels(): Kernels {
+    return kernels;
+  }
+
+  constructor(seed: number | bigint) {
+    if (typeof seed === 'bigint') {
+      if (seed < 0n || seed >= 1n << 64n) throw rangeError(`seed = ${seed} is out of range: expected an integer in [0, 2^64)`);
+      this.key = [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
+    } else if (typeof seed === 'number') {
+      integer(seed, 'seed', 0);
+      this.key = [seed % TWO32, Math.floor(seed / TWO32) % TWO32];
+    } else {
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `seed must be a number or bigint, received ${describe(seed)}`);
+    }
+  }
+
+  /** The counter (next unused block) as a bigint. */
+  get counter(): bigint {
+    const c = this.ctr;
+    return (BigInt(c[3]) << 96n) | (BigInt(c[2]) << 64n) | (BigInt(c[1]) << 32n) | BigInt(c[0]);
+  }
+
+  /** Skips `blocks` blocks (4 words each) of the stream. */
+  advance(blocks: number | bigint): this {
+    let b = BigInt(blocks);
+    if (b < 0n) throw rangeError(`blocks = ${b} is out of range: expected ≥ 0`);
+    for (let k = 0; k < 4 && b > 0n; k++) {
+      const s = BigInt(this.ctr[k]) + (b & 0xffffffffn);
+      this.ctr[k] = Number(s & 0xffffffffn);
+      b = (b >> 32n) + (s >> 32n);
+    }
+    return this;
+  }
+
+  /**
+   * Reserves the blocks for `draws` words and returns where they start. Calls always start on a
+   * fresh block: the unused words of the last block are skipped.
+   */
+  reserve(draws: number): StreamStart {
+    const c = this.ctr;
+    const start = { k0: this.key[0], k1: this.key[1], c0: c[0], c1: c[1], c2: c[2], c3: c[3] };
+    this.advance(Math.ceil(draws / 4));
+    return start;
+  }
+
+  /** An independent copy at the same position. */
+  clone(): Rng {
+    const r = Object.create(Object.getPrototypeOf(this)) as Rng;
+    (r as { key: readonly [number, number] }).key = this.key;
+    (r as unknown as { ctr: Uint32Array }).ctr = new Uint32Array(this.ctr);
+    return r;
+  }
+
+  /** n raw 32-bit words. */
+  uint32(n: number, opts?: { out?: Uint32Array }): Uint32Array {
+    integer(n, 'n', 0);
+    const o = options<{ out: Uint32Array }>(opts);
+    const out = o.out ?? new Uint32Array(n);
+    if (!(out instanceof Uint32Array) || out.length !== n) throw rangeError(`out must be a Uint32Array of length ${n}`);
+    const s = this.reserve(n);
+    return this.kernels().philoxUint32(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
+  }
+
+  /** n uniforms ((w >>> 9) + ½)·2⁻²³, exact in float32, strictly inside (0, 1). */
+  uniform(n: number, opts?: { out?: Float32Array }): Float32Array {
+    integer(n, 'n', 0);
+    const o = options<{ out: Float32Array }>(opts);
+    const out = o.out ?? new Float32Array(n);
+    if (!(out instanceof Float32Array) || out.length !== n) throw rangeError(`out must be a Float32Array of length ${n}`);
+    const s = this.reserve(n);
+    return this.kernels().philoxUniform(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
+  }
+}
+
+/** Duck-typed so that the ESM and CJS builds (two Rng classes) accept each other's Rngs. */
+export function isRng(v: unknown): v is Rng {
+  return typeof v === 'object' && v !== null && typeof (v as Rng).reserve === 'function' && Array.isArray((v as Rng).key);
+}
+
+/** The Rng of a stochastic call: `rng` if given, else `new Rng(seed)`; one of them is required. */
+export function rngFrom(o: { rng?: unknown; seed?: unknown }, fn: string): Rng {
+  if (o.rng !== undefined) {
+    if (!isRng(o.rng)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.rng must be an Rng, received ${describe(o.rng)}`);
+    return o.rng;
+  }
+  if (o.seed !== undefined) return new Rng(o.seed as number | bigint);
+  throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options must include rng (an Rng) or seed`);
+}

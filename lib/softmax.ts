@@ -1,0 +1,130 @@
+// Public softmax family: validate, then run the backend's kernel.
+import type { Kernels } from './kernels.js';
+import { f32, options, outF32, positive, rowsOf, sameLength } from './validate.js';
+
+export interface SoftmaxOptions {
+  /** Divide the logits by this before the softmax (default 1). Finite, > 0. */
+  temperature?: number;
+  /** Output buffer of x's length; may be x itself (in place). */
+  out?: Float32Array;
+}
+
+export interface LogSumExpOptions {
+  temperature?: number;
+  /** Output buffer of length rows. */
+  out?: Float32Array;
+}
+
+export interface ElementwiseOptions {
+  /** Output buffer of x's length; may be x itself. */
+  out?: Float32Array;
+}
+
+function invTemperature(o: { temperature?: unknown }): number {
+  return o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'options.temperature');
+}
+
+function rowArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {
+  const xa = f32(x, `${fn}: x`);
+  const o = options<SoftmaxOptions>(opts, `${fn}: options`);
+  const { rows } = rowsOf(xa, cols, `${fn}: x`);
+  const invT = invTemperature(o);
+  const out = outF32(o.out, xa.length, `${fn}: options.out`, [xa]);
+  return { x: xa, rows, cols: cols as number, invT, out };
+}
+
+function elementwiseArgs(fn: string, x: unknown, opts: unknown) {
+  const xa = f32(x, `${fn}: x`);
+  const o = options<ElementwiseOptions>(opts, `${fn}: options`);
+  return { x: xa, out: outF32(o.out, xa.length, `${fn}: options.out`, [xa]) };
+}
+
+export function createSoftmaxApi(k: Kernels) {
+  /**
+   * Per-row log-sum-exp: lse_τ(x) = m/τ + log Σⱼ exp((xⱼ − m)/τ), m = maxⱼ xⱼ.
+   * An all `-Infinity` row gives -Infinity; a NaN anywhere in a row gives NaN.
+   * @example logSumExp(new Float32Array([1, 2, 3, 4]), 2) // → [2.3133, 4.3133]
+   */
+  function logSumExp(x: Float32Array, cols: number, opts?: LogSumExpOptions): Float32Array {
+    const xa = f32(x, 'logSumExp: x');
+    const o = options<LogSumExpOptions>(opts, 'logSumExp: options');
+    const { rows } = rowsOf(xa, cols, 'logSumExp: x');
+    const invT = invTemperature(o);
+    const out = outF32(o.out, rows, 'logSumExp: options.out', [xa]);
+    return k.logSumExp(xa, cols, invT, out);
+  }
+
+  /**
+   * Per-row softmax exp(xⱼ/τ − lse_τ(x)). `-Infinity` entries get probability 0; an all
+   * `-Infinity` row gives a zero row. Error ≤ 4 ulp + 1e-45 against float64 (see README).
+   * @example softmax(new Float32Array([1, 2, 3]), 3) // → [0.0900, 0.2447, 0.6652]
+   */
+  function softmax(x: Float32Array, cols: number, opts?: SoftmaxOptions): Float32Array {
+    const a = rowArgs('softmax', x, cols, opts);
+    return k.softmax(a.x, a.cols, a.invT, a.out);
+  }
+
+  /**
+   * Per-row log-softmax xⱼ/τ − lse_τ(x). An all `-Infinity` row gives an all `-Infinity` row.
+   * @example logSoftmax(new Float32Array([1, 2, 3]), 3, { temperature: 2 })
+   */
+  function logSoftmax(x: Float32Array, cols: number, opts?: SoftmaxOptions): Float32Array {
+    const a = rowArgs('logSoftmax', x, cols, opts);
+    return k.logSoftmax(a.x, a.cols, a.invT, a.out);
+  }
+
+  /** `softmax` on a worker thread; x and out stay referenced until the promise settles. */
+  async function softmaxAsync(x: Float32Array, cols: number, opts?: SoftmaxOptions): Promise<Float32Array> {
+    const a = rowArgs('softmaxAsync', x, cols, opts);
+    return k.softmaxAsync(a.x, a.cols, a.invT, a.out);
+  }
+
+  /** `logSoftmax` on a worker thread; x and out stay referenced until the promise settles. */
+  async function logSoftmaxAsync(x: Float32Array, cols: number, opts?: SoftmaxOptions): Promise<Float32Array> {
+    const a = rowArgs('logSoftmaxAsync', x, cols, opts);
+    return k.logSoftmaxAsync(a.x, a.cols, a.invT, a.out);
+  }
+
+  /**
+   * Backward of softmax: dx = y ⊙ (dy − ⟨dy, y⟩) per row, where y = softmax(x).
+   * For a temperature τ, divide the result by τ. `out` may alias y or dy.
+   */
+  function softmaxBackward(y: Float32Array, dy: Float32Array, cols: number, opts?: ElementwiseOptions): Float32Array {
+    const ya = f32(y, 'softmaxBackward: y');
+    const dya = f32(dy, 'softmaxBackward: dy');
+    const o = options<ElementwiseOptions>(opts, 'softmaxBackward: options');
+    sameLength(ya, dya, 'softmaxBackward: y', 'softmaxBackward: dy');
+    rowsOf(ya, cols, 'softmaxBackward: y');
+    const out = outF32(o.out, ya.length, 'softmaxBackward: options.out', [ya, dya]);
+    return k.softmaxBackward(ya, dya, cols, out);
+  }
+
+  /** σ(x) = 1/(1 + e^−x), evaluated with e^−|x| so it never overflows. */
+  function sigmoid(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
+    const a = elementwiseArgs('sigmoid', x, opts);
+    return k.sigmoid(a.x, a.out);
+  }
+
+  /** log σ(x) = min(x, 0) − log1p(e^−|x|); exact to the float for |x| up to 1e30 and beyond. */
+  function logSigmoid(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
+    const a = elementwiseArgs('logSigmoid', x, opts);
+    return k.logSigmoid(a.x, a.out);
+  }
+
+  /** softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|) (no threshold, no overflow). */
+  function softplus(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
+    const a = elementwiseArgs('softplus', x, opts);
+    return k.softplus(a.x, a.out);
+  }
+
+  /** logit(p) = log p − log1p(−p): −Infinity at 0, +Infinity at 1, NaN outside [0, 1]. */
+  function logit(p: Float32Array, opts?: ElementwiseOptions): Float32Array {
+    const a = elementwiseArgs('logit', p, opts);
+    return k.logit(a.x, a.out);
+  }
+
+  return {
+    logSumExp, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward,
+    sigmoid, logSigmoid, softplus, logit,
+  };
+}

@@ -1,0 +1,57 @@
+// Addon entry: fills the dispatch table once, sizes the pool, registers each family.
+#include <sched.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "bindings/common.h"
+
+namespace {
+
+int available_cores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return n;
+  }
+  unsigned h = std::thread::hardware_concurrency();
+  return h > 0 ? int(h) : 1;
+}
+
+Napi::Value Backend(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("isa", lk_isa_name(lk_dispatch().isa));
+  o.Set("cpuIsa", lk_isa_name(lk_dispatch().cpu_best));
+  o.Set("threads", lk_pool_threads());
+  o.Set("cores", available_cores());
+  return o;
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  int64_t n = lk::count(info, 0, "threads");
+  lk::require(info, n >= 1 && n <= 1024, "threads must be in [1, 1024]");
+  lk_pool_set_threads(int(n));
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  static bool initialised = false;  // the table and pool are process-wide (worker threads share them)
+  if (!initialised) {
+    const char* error = nullptr;
+    if (!lk_dispatch_init(std::getenv("LOGITKIT_ISA"), &error)) {
+      lk::throw_error(env, false, "ERR_LOGITKIT_BAD_ENV", error);
+    }
+    lk_pool_set_threads(available_cores());
+    initialised = true;
+  }
+  exports.Set("abiVersion", Napi::Number::New(env, 1));  // lib/native.ts ABI_VERSION
+  exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  lk::register_softmax(env, exports);
+  lk::register_rng(env, exports);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(logitkit, Init)

@@ -1,0 +1,128 @@
+// N-API glue helpers: argument unwrapping with checks that never trust JS, and errors that
+// carry a `code` like the TypeScript layer's. Only binding code includes napi.h.
+#pragma once
+#include <napi.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "../dispatch.h"
+#include "../pool.h"
+
+namespace lk {
+
+[[noreturn]] inline void throw_error(Napi::Env env, bool type_error, const std::string& code,
+                                     const std::string& msg) {
+  if (type_error) {
+    Napi::TypeError err = Napi::TypeError::New(env, msg);
+    err.Set("code", Napi::String::New(env, code));
+    throw err;
+  }
+  Napi::RangeError err = Napi::RangeError::New(env, msg);
+  err.Set("code", Napi::String::New(env, code));
+  throw err;
+}
+
+template <typename T, napi_typedarray_type kType>
+struct ArrayArg {
+  T* data;
+  size_t length;
+};
+using F32 = ArrayArg<float, napi_float32_array>;
+using U32 = ArrayArg<uint32_t, napi_uint32_array>;
+using I32 = ArrayArg<int32_t, napi_int32_array>;
+
+template <typename A, napi_typedarray_type kType>
+inline A typed_array(const Napi::CallbackInfo& info, size_t i, const char* name, const char* tname) {
+  Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kType) {
+    throw_error(info.Env(), true, "ERR_LOGITKIT_INVALID_ARG_TYPE",
+                std::string("native: ") + name + " must be a " + tname);
+  }
+  Napi::TypedArray ta = v.As<Napi::TypedArray>();
+  size_t len = ta.ElementLength();
+  auto* base = static_cast<uint8_t*>(ta.ArrayBuffer().Data());
+  if (len > 0 && base == nullptr) {
+    throw_error(info.Env(), true, "ERR_LOGITKIT_DETACHED", std::string("native: ") + name + " is detached");
+  }
+  return A{reinterpret_cast<decltype(A::data)>(base + ta.ByteOffset()), len};
+}
+
+inline F32 f32(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return typed_array<F32, napi_float32_array>(info, i, name, "Float32Array");
+}
+inline U32 u32(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return typed_array<U32, napi_uint32_array>(info, i, name, "Uint32Array");
+}
+inline I32 i32(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return typed_array<I32, napi_int32_array>(info, i, name, "Int32Array");
+}
+
+inline double number(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (!info[i].IsNumber()) {
+    throw_error(info.Env(), true, "ERR_LOGITKIT_INVALID_ARG_TYPE", std::string("native: ") + name + " must be a number");
+  }
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+// A positive integer count, refused when it cannot be one.
+inline int64_t count(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  double d = number(info, i, name);
+  if (!(d >= 0 && d <= 9007199254740991.0) || d != double(int64_t(d))) {
+    throw_error(info.Env(), false, "ERR_LOGITKIT_OUT_OF_RANGE",
+                std::string("native: ") + name + " must be a non-negative integer");
+  }
+  return int64_t(d);
+}
+
+inline void require(const Napi::CallbackInfo& info, bool ok, const std::string& what) {
+  if (!ok) throw_error(info.Env(), false, "ERR_LOGITKIT_OUT_OF_RANGE", "native: " + what);
+}
+
+// rows × cols of x must be exactly x's length (cols > 0, or an empty x).
+inline int64_t rows_of(const Napi::CallbackInfo& info, size_t len, int64_t cols, const char* name) {
+  require(info, cols > 0 || len == 0, std::string(name) + ": cols must be positive");
+  require(info, cols == 0 || len % size_t(cols) == 0, std::string(name) + ".length must be a multiple of cols");
+  return cols == 0 ? 0 : int64_t(len) / cols;
+}
+
+// Row-parallel run: chunks carry at least kMinWork elements so small inputs stay on one thread.
+constexpr int64_t kMinWork = 1 << 16;
+inline void parallel_rows(int64_t rows, int64_t cols, const std::function<void(int64_t, int64_t)>& fn) {
+  int64_t grain = cols >= kMinWork ? 1 : (kMinWork + cols - 1) / (cols > 0 ? cols : 1);
+  lk_parallel_for(rows, grain, fn);
+}
+
+// Promise-returning work on libuv's pool; the JS values in `keep` stay referenced until done.
+class Task : public Napi::AsyncWorker {
+ public:
+  Task(Napi::Env env, std::function<void()> work, Napi::Value result, std::initializer_list<Napi::Value> keep)
+      : Napi::AsyncWorker(env, "logitkit"), work_(std::move(work)), deferred_(Napi::Promise::Deferred::New(env)) {
+    result_ = Napi::Persistent(result);
+    for (auto& v : keep) keep_.push_back(Napi::Persistent(v));
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+  void Execute() override { work_(); }
+  void OnOK() override { deferred_.Resolve(result_.Value()); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  std::function<void()> work_;
+  Napi::Promise::Deferred deferred_;
+  Napi::Reference<Napi::Value> result_;
+  std::vector<Napi::Reference<Napi::Value>> keep_;
+};
+
+inline Napi::Value queue(Napi::Env env, std::function<void()> work, Napi::Value result,
+                         std::initializer_list<Napi::Value> keep) {
+  auto* t = new Task(env, std::move(work), result, keep);
+  Napi::Promise p = t->promise();
+  t->Queue();
+  return p;
+}
+
+void register_softmax(Napi::Env env, Napi::Object exports);
+void register_rng(Napi::Env env, Napi::Object exports);
+
+}  // namespace lk

@@ -1,0 +1,76 @@
+#include "dispatch.h"
+
+#include <cpuid.h>
+#include <cstring>
+
+namespace {
+
+Dispatch g_table;
+
+uint64_t xgetbv0() {
+  uint32_t lo, hi;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  return (uint64_t(hi) << 32) | lo;
+}
+
+// AVX2 needs the OS to save YMM state (XCR0 bits 1-2), AVX-512 also opmask and ZMM (bits 5-7):
+// a CPU that has the instructions under an OS that does not save the registers must not use them.
+Isa detect() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return Isa::scalar;
+  bool osxsave = c & bit_OSXSAVE, fma = c & bit_FMA, f16c = c & bit_F16C, avx = c & bit_AVX;
+  if (!osxsave || !avx) return Isa::scalar;
+  uint64_t xcr0 = xgetbv0();
+  if ((xcr0 & 0x6) != 0x6) return Isa::scalar;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return Isa::scalar;
+  bool avx2 = b & bit_AVX2, bmi1 = b & bit_BMI, bmi2 = b & bit_BMI2;
+  if (!(avx2 && fma && f16c && bmi1 && bmi2)) return Isa::scalar;
+  bool f = b & bit_AVX512F, dq = b & bit_AVX512DQ, cd = b & bit_AVX512CD, bw = b & bit_AVX512BW,
+       vl = b & bit_AVX512VL;
+  if (f && dq && cd && bw && vl && (xcr0 & 0xE6) == 0xE6) return Isa::avx512;
+  return Isa::avx2;
+}
+
+}  // namespace
+
+const char* lk_isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::avx512: return "avx512";
+    case Isa::avx2: return "avx2";
+    default: return "scalar";
+  }
+}
+
+bool lk_dispatch_init(const char* cap, const char** error) {
+  Isa best = detect();
+  Isa isa = best;
+  if (cap && *cap) {
+    Isa want;
+    if (!std::strcmp(cap, "scalar")) want = Isa::scalar;
+    else if (!std::strcmp(cap, "avx2")) want = Isa::avx2;
+    else if (!std::strcmp(cap, "avx512")) want = Isa::avx512;
+    else {
+      *error = "LOGITKIT_ISA must be one of scalar, avx2, avx512";
+      return false;
+    }
+    if (int(want) < int(isa)) isa = want;  // a cap never raises the tier above the CPU's
+  }
+  g_table.isa = isa;
+  g_table.cpu_best = best;
+  switch (isa) {
+    case Isa::avx512:
+      lk_softmax_kernels_avx512(&g_table.softmax);
+      lk_rng_kernels_avx512(&g_table.rng);
+      break;
+    case Isa::avx2:
+      lk_softmax_kernels_avx2(&g_table.softmax);
+      lk_rng_kernels_avx2(&g_table.rng);
+      break;
+    default:
+      lk_softmax_kernels_scalar(&g_table.softmax);
+      lk_rng_kernels_scalar(&g_table.rng);
+  }
+  return true;
+}
+
+const Dispatch& lk_dispatch() { return g_table; }

@@ -1,0 +1,12 @@
+// One persistent thread pool for the whole addon. Work is split into contiguous ranges of
+// an index space (rows, or RNG blocks); a range's result never depends on the split, so any
+// thread count gives identical output.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+void lk_pool_set_threads(int n);  // n >= 1; the calling thread counts as one
+int lk_pool_threads();
+// Runs fn(begin, end) over [0, n) in chunks of at least `grain`. Runs inline when the pool has
+// one thread, when n ≤ grain, or when another thread (an async worker) holds the pool.
+void lk_parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);

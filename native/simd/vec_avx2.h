@@ -1,0 +1,199 @@
+// AVX2 + FMA vocabulary (L = 8). Included only by *_avx2.cc; see README.md.
+#pragma once
+#include <immintrin.h>
+#include <cstdint>
+
+namespace {
+
+constexpr int L = 8;
+using VF = __m256;
+using VI = __m256i;
+
+inline VF vset1(float a) { return _mm256_set1_ps(a); }
+inline VF vload(const float* p) { return _mm256_loadu_ps(p); }
+inline void vstore(float* p, VF v) { _mm256_storeu_ps(p, v); }
+inline __m256i tail_mask(int64_t n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+inline VF vload_tail(const float* p, int64_t n, float fill) {
+  __m256i m = tail_mask(n);
+  return _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
+}
+inline void vstore_tail(float* p, VF v, int64_t n) { _mm256_maskstore_ps(p, tail_mask(n), v); }
+inline VF vadd(VF a, VF b) { return _mm256_add_ps(a, b); }
+inline VF vsub(VF a, VF b) { return _mm256_sub_ps(a, b); }
+inline VF vmul(VF a, VF b) { return _mm256_mul_ps(a, b); }
+inline VF vdiv(VF a, VF b) { return _mm256_div_ps(a, b); }
+inline VF vfma(VF a, VF b, VF c) { return _mm256_fmadd_ps(a, b, c); }
+// maxps/minps return the second operand when either is NaN: keep the data in `x`.
+inline VF vmax(VF c, VF x) { return _mm256_max_ps(c, x); }
+inline VF vmin(VF c, VF x) { return _mm256_min_ps(c, x); }
+inline VF vabs(VF a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+inline VF vneg(VF a) { return _mm256_xor_ps(_mm256_set1_ps(-0.0f), a); }
+inline float vreduce_max(VF a) {
+  __m128 m = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+  m = _mm_max_ss(m, _mm_movehdup_ps(m));
+  return _mm_cvtss_f32(m);
+}
+inline float vreduce_add(VF a) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+inline VF vselect_ge0(VF x, VF if_ge, VF if_lt) {
+  return _mm256_blendv_ps(if_ge, if_lt, _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ));
+}
+
+inline VF vexp(VF x) {
+  const VF hi = _mm256_set1_ps(88.72283935546875f), lo = _mm256_set1_ps(-103.97208f);
+  VF xc = _mm256_min_ps(hi, _mm256_max_ps(lo, x));
+  VF n = _mm256_round_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)),
+                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  VF r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), xc);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  VF p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  // 2^n as two normal factors so that subnormal results are rounded only once.
+  __m256i ni = _mm256_cvtps_epi32(n);
+  __m256i n1 = _mm256_srai_epi32(ni, 1);
+  __m256i n2 = _mm256_sub_epi32(ni, n1);
+  VF s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, _mm256_set1_epi32(127)), 23));
+  VF s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, _mm256_set1_epi32(127)), 23));
+  VF y = _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
+  y = _mm256_blendv_ps(y, _mm256_set1_ps(__builtin_inff()), _mm256_cmp_ps(x, hi, _CMP_GT_OQ));
+  y = _mm256_blendv_ps(y, _mm256_setzero_ps(), _mm256_cmp_ps(x, lo, _CMP_LT_OQ));
+  return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+}
+
+inline VF vlog(VF x) {
+  // Subnormals: scale by 2^23 first so the exponent field is meaningful.
+  VF is_sub = _mm256_cmp_ps(x, _mm256_set1_ps(1.17549435e-38f), _CMP_LT_OQ);
+  VF xs = _mm256_blendv_ps(x, _mm256_mul_ps(x, _mm256_set1_ps(8388608.0f)), is_sub);
+  __m256i bits = _mm256_castps_si256(xs);
+  __m256i e = _mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(127));
+  e = _mm256_sub_epi32(e, _mm256_and_si256(_mm256_castps_si256(is_sub), _mm256_set1_epi32(23)));
+  VF m = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)),
+                                             _mm256_set1_epi32(0x3f800000)));
+  VF big = _mm256_cmp_ps(m, _mm256_set1_ps(1.41421356f), _CMP_GT_OQ);
+  m = _mm256_blendv_ps(m, _mm256_mul_ps(m, _mm256_set1_ps(0.5f)), big);
+  e = _mm256_add_epi32(e, _mm256_and_si256(_mm256_castps_si256(big), _mm256_set1_epi32(1)));
+  VF ef = _mm256_cvtepi32_ps(e);
+  VF f = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
+  VF z = _mm256_mul_ps(f, f);
+  VF p = _mm256_set1_ps(7.0376836292e-2f);
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(-1.1514610310e-1f));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.1676998740e-1f));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(-1.2420140846e-1f));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.4249322787e-1f));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(-1.6668057665e-1f));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.0000714765e-1f));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(-2.4999993993e-1f));
+  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(3.3333331174e-1f));
+  VF y = _mm256_mul_ps(_mm256_mul_ps(p, z), f);
+  y = _mm256_fmadd_ps(ef, _mm256_set1_ps(-2.12194440e-4f), y);
+  y = _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), y);
+  y = _mm256_add_ps(f, y);
+  y = _mm256_fmadd_ps(ef, _mm256_set1_ps(0.693359375f), y);
+  // Specials: 0 → -Inf, negative → NaN, +Inf → +Inf, NaN → NaN.
+  y = _mm256_blendv_ps(y, _mm256_set1_ps(-__builtin_inff()), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_EQ_OQ));
+  y = _mm256_blendv_ps(y, _mm256_set1_ps(__builtin_nanf("")), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ));
+  y = _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, _mm256_set1_ps(__builtin_inff()), _CMP_EQ_OQ));
+  return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+}
+
+inline VF vlog1p(VF x) {
+  VF one = _mm256_set1_ps(1.0f);
+  VF u = _mm256_add_ps(one, x);
+  VF d = _mm256_sub_ps(u, one);
+  VF y = _mm256_mul_ps(vlog(u), _mm256_div_ps(x, d));
+  y = _mm256_blendv_ps(y, x, _mm256_cmp_ps(d, _mm256_setzero_ps(), _CMP_EQ_OQ));
+  return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, _mm256_set1_ps(__builtin_inff()), _CMP_EQ_OQ));
+}
+
+// --- Philox4x32-10, one block per lane -------------------------------------------------
+inline __m256i mulhi_epu32(__m256i a, __m256i b) {
+  __m256i even = _mm256_srli_epi64(_mm256_mul_epu32(a, b), 32);
+  __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b, 32));
+  return _mm256_blend_epi32(even, odd, 0xAA);
+}
+
+// Words of draws 0..4L-1 counted from block `ctr` (128-bit, little-endian words).
+inline void philox_elems(const uint32_t key[2], const uint32_t ctr[4], VI w[4]) {
+  __m256i c0, c1, c2, c3;
+  if (ctr[0] <= 0xFFFFFFFFu - 7u) {
+    c0 = _mm256_add_epi32(_mm256_set1_epi32(int(ctr[0])), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    c1 = _mm256_set1_epi32(int(ctr[1]));
+    c2 = _mm256_set1_epi32(int(ctr[2]));
+    c3 = _mm256_set1_epi32(int(ctr[3]));
+  } else {  // the low word wraps inside this vector: carry lane by lane
+    alignas(32) uint32_t a[4][8];
+    for (int j = 0; j < 8; ++j) {
+      uint32_t v[4] = {ctr[0] + uint32_t(j), ctr[1], ctr[2], ctr[3]};
+      for (int k = 1; k < 4 && v[0] < uint32_t(j); ++k) { if (++v[k] != 0) break; }
+      for (int k = 0; k < 4; ++k) a[k][j] = v[k];
+    }
+    c0 = _mm256_load_si256((const __m256i*)a[0]);
+    c1 = _mm256_load_si256((const __m256i*)a[1]);
+    c2 = _mm256_load_si256((const __m256i*)a[2]);
+    c3 = _mm256_load_si256((const __m256i*)a[3]);
+  }
+  const __m256i m0 = _mm256_set1_epi32(int(0xD2511F53u)), m1 = _mm256_set1_epi32(int(0xCD9E8D57u));
+  uint32_t k0 = key[0], k1 = key[1];
+  for (int r = 0; r < 10; ++r) {
+    __m256i hi0 = mulhi_epu32(c0, m0), lo0 = _mm256_mullo_epi32(c0, m0);
+    __m256i hi1 = mulhi_epu32(c2, m1), lo1 = _mm256_mullo_epi32(c2, m1);
+    c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(int(k0)));
+    c1 = lo1;
+    c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(int(k1)));
+    c3 = lo0;
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  // 4x8 → 8x4 transpose: lane j of word k is draw 4j+k.
+  __m256i t0 = _mm256_unpacklo_epi32(c0, c1), t1 = _mm256_unpackhi_epi32(c0, c1);
+  __m256i t2 = _mm256_unpacklo_epi32(c2, c3), t3 = _mm256_unpackhi_epi32(c2, c3);
+  __m256i r0 = _mm256_unpacklo_epi64(t0, t2), r1 = _mm256_unpackhi_epi64(t0, t2);
+  __m256i r2 = _mm256_unpacklo_epi64(t1, t3), r3 = _mm256_unpackhi_epi64(t1, t3);
+  w[0] = _mm256_permute2x128_si256(r0, r1, 0x20);
+  w[1] = _mm256_permute2x128_si256(r2, r3, 0x20);
+  w[2] = _mm256_permute2x128_si256(r0, r1, 0x31);
+  w[3] = _mm256_permute2x128_si256(r2, r3, 0x31);
+}
+
+inline VF u32_to_uniform(VI w) {
+  VF k = _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 9));
+  return _mm256_fmadd_ps(k, _mm256_set1_ps(0x1p-23f), _mm256_set1_ps(0x1p-24f));
+}
+
+// Converts a uint32 (< 2^32) to float: cvtepi32 is signed, so split off the top bit.
+inline VF u32_to_float(VI w) {
+  VF hi = _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 16));
+  VF lo = _mm256_cvtepi32_ps(_mm256_and_si256(w, _mm256_set1_epi32(0xFFFF)));
+  return _mm256_fmadd_ps(hi, _mm256_set1_ps(65536.0f), lo);
+}
+
+inline VF u32_to_gumbel(VI w) {
+  // w < 2^31: E = -log((w + ½)·2^-32); else E = -log1p(x), x = -(2^32 - w - ½)·2^-32.
+  // Both branches share one vlog: log1p(x) = log(u)·x/(u-1) with u = 1 + x.
+  VF upper = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_setzero_si256(), w));  // sign bit set
+  VF one = _mm256_set1_ps(1.0f);
+  VF lowf = _mm256_mul_ps(_mm256_add_ps(_mm256_cvtepi32_ps(w), _mm256_set1_ps(0.5f)), _mm256_set1_ps(0x1p-32f));
+  VF nwf = u32_to_float(_mm256_sub_epi32(_mm256_setzero_si256(), w));  // 2^32 - w, exact in [1, 2^31]
+  VF x = _mm256_mul_ps(_mm256_sub_ps(nwf, _mm256_set1_ps(0.5f)), _mm256_set1_ps(-0x1p-32f));
+  VF u = _mm256_add_ps(one, x);
+  VF d = _mm256_sub_ps(u, one);
+  VF lg = vlog(_mm256_blendv_ps(lowf, u, upper));
+  VF corr = _mm256_blendv_ps(one, _mm256_div_ps(x, d), upper);
+  VF ln = _mm256_mul_ps(lg, corr);
+  ln = _mm256_blendv_ps(ln, x, _mm256_and_ps(upper, _mm256_cmp_ps(d, _mm256_setzero_ps(), _CMP_EQ_OQ)));
+  return vneg(vlog(vneg(ln)));
+}
+
+}  // namespace

@@ -1,0 +1,187 @@
+// AVX-512 (F+VL+BW+DQ+CD) vocabulary (L = 16). Included only by *_avx512.cc; see README.md.
+#pragma once
+#include <immintrin.h>
+#include <cstdint>
+
+namespace {
+
+constexpr int L = 16;
+using VF = __m512;
+using VI = __m512i;
+
+inline VF vset1(float a) { return _mm512_set1_ps(a); }
+inline VF vload(const float* p) { return _mm512_loadu_ps(p); }
+inline void vstore(float* p, VF v) { _mm512_storeu_ps(p, v); }
+inline __mmask16 tail_mask(int64_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1u); }
+inline VF vload_tail(const float* p, int64_t n, float fill) {
+  return _mm512_mask_loadu_ps(_mm512_set1_ps(fill), tail_mask(n), p);
+}
+inline void vstore_tail(float* p, VF v, int64_t n) { _mm512_mask_storeu_ps(p, tail_mask(n), v); }
+inline VF vadd(VF a, VF b) { return _mm512_add_ps(a, b); }
+inline VF vsub(VF a, VF b) { return _mm512_sub_ps(a, b); }
+inline VF vmul(VF a, VF b) { return _mm512_mul_ps(a, b); }
+inline VF vdiv(VF a, VF b) { return _mm512_div_ps(a, b); }
+inline VF vfma(VF a, VF b, VF c) { return _mm512_fmadd_ps(a, b, c); }
+// vmaxps/vminps return the second operand when either is NaN: keep the data in `x`.
+inline VF vmax(VF c, VF x) { return _mm512_max_ps(c, x); }
+inline VF vmin(VF c, VF x) { return _mm512_min_ps(c, x); }
+inline VF vabs(VF a) { return _mm512_abs_ps(a); }
+inline VF vneg(VF a) { return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), _mm512_set1_epi32(int(0x80000000u)))); }
+inline float vreduce_max(VF a) {
+  __m256 m = _mm256_max_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));
+  __m128 q = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+  q = _mm_max_ps(q, _mm_movehl_ps(q, q));
+  q = _mm_max_ss(q, _mm_movehdup_ps(q));
+  return _mm_cvtss_f32(q);
+}
+inline float vreduce_add(VF a) {
+  __m256 m = _mm256_add_ps(_mm512_castps512_ps256(a), _mm512_extractf32x8_ps(a, 1));
+  __m128 q = _mm_add_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+  q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+  q = _mm_add_ss(q, _mm_movehdup_ps(q));
+  return _mm_cvtss_f32(q);
+}
+inline VF vselect_ge0(VF x, VF if_ge, VF if_lt) {
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), if_ge, if_lt);
+}
+
+inline VF vexp(VF x) {
+  const VF hi = _mm512_set1_ps(88.72283935546875f), lo = _mm512_set1_ps(-103.97208f);
+  VF xc = _mm512_min_ps(hi, _mm512_max_ps(lo, x));
+  VF n = _mm512_roundscale_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504088896341f)),
+                              _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  VF r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), xc);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  VF p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+  // 2^n as two normal factors so that subnormal results are rounded only once.
+  VF n1 = _mm512_roundscale_ps(_mm512_mul_ps(n, _mm512_set1_ps(0.5f)), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  VF n2 = _mm512_sub_ps(n, n1);
+  VF y = _mm512_scalef_ps(_mm512_scalef_ps(p, n1), n2);
+  y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ), y, _mm512_set1_ps(__builtin_inff()));
+  y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ), y, _mm512_setzero_ps());
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), y, x);
+}
+
+inline VF vlog(VF x) {
+  // getexp/getmant handle subnormals natively; fold m into [sqrt(1/2), sqrt(2)) as AVX2 does.
+  VF m = _mm512_getmant_ps(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
+  VF ef = _mm512_getexp_ps(x);
+  __mmask16 big = _mm512_cmp_ps_mask(m, _mm512_set1_ps(1.41421356f), _CMP_GT_OQ);
+  m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
+  ef = _mm512_mask_add_ps(ef, big, ef, _mm512_set1_ps(1.0f));
+  VF f = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
+  VF z = _mm512_mul_ps(f, f);
+  VF p = _mm512_set1_ps(7.0376836292e-2f);
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(-1.1514610310e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.1676998740e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(-1.2420140846e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.4249322787e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(-1.6668057665e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.0000714765e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(-2.4999993993e-1f));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(3.3333331174e-1f));
+  VF y = _mm512_mul_ps(_mm512_mul_ps(p, z), f);
+  y = _mm512_fmadd_ps(ef, _mm512_set1_ps(-2.12194440e-4f), y);
+  y = _mm512_fnmadd_ps(z, _mm512_set1_ps(0.5f), y);
+  y = _mm512_add_ps(f, y);
+  y = _mm512_fmadd_ps(ef, _mm512_set1_ps(0.693359375f), y);
+  y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_EQ_OQ), y, _mm512_set1_ps(-__builtin_inff()));
+  y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), y, _mm512_set1_ps(__builtin_nanf("")));
+  y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(__builtin_inff()), _CMP_EQ_OQ), y, x);
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), y, x);
+}
+
+inline VF vlog1p(VF x) {
+  VF one = _mm512_set1_ps(1.0f);
+  VF u = _mm512_add_ps(one, x);
+  VF d = _mm512_sub_ps(u, one);
+  VF y = _mm512_mul_ps(vlog(u), _mm512_div_ps(x, d));
+  y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(d, _mm512_setzero_ps(), _CMP_EQ_OQ), y, x);
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(__builtin_inff()), _CMP_EQ_OQ), y, x);
+}
+
+// --- Philox4x32-10, one block per lane -------------------------------------------------
+inline __m512i mulhi_epu32(__m512i a, __m512i b) {
+  __m512i even = _mm512_srli_epi64(_mm512_mul_epu32(a, b), 32);
+  __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b, 32));
+  return _mm512_mask_blend_epi32(__mmask16(0xAAAA), even, odd);
+}
+
+// Words of draws 0..4L-1 counted from block `ctr` (128-bit, little-endian words).
+inline void philox_elems(const uint32_t key[2], const uint32_t ctr[4], VI w[4]) {
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  __m512i c0, c1, c2, c3;
+  if (ctr[0] <= 0xFFFFFFFFu - 15u) {
+    c0 = _mm512_add_epi32(_mm512_set1_epi32(int(ctr[0])), iota);
+    c1 = _mm512_set1_epi32(int(ctr[1]));
+    c2 = _mm512_set1_epi32(int(ctr[2]));
+    c3 = _mm512_set1_epi32(int(ctr[3]));
+  } else {  // the low word wraps inside this vector: carry lane by lane
+    alignas(64) uint32_t a[4][16];
+    for (int j = 0; j < 16; ++j) {
+      uint32_t v[4] = {ctr[0] + uint32_t(j), ctr[1], ctr[2], ctr[3]};
+      for (int k = 1; k < 4 && v[0] < uint32_t(j); ++k) { if (++v[k] != 0) break; }
+      for (int k = 0; k < 4; ++k) a[k][j] = v[k];
+    }
+    c0 = _mm512_load_si512(a[0]);
+    c1 = _mm512_load_si512(a[1]);
+    c2 = _mm512_load_si512(a[2]);
+    c3 = _mm512_load_si512(a[3]);
+  }
+  const __m512i m0 = _mm512_set1_epi32(int(0xD2511F53u)), m1 = _mm512_set1_epi32(int(0xCD9E8D57u));
+  uint32_t k0 = key[0], k1 = key[1];
+  for (int r = 0; r < 10; ++r) {
+    __m512i hi0 = mulhi_epu32(c0, m0), lo0 = _mm512_mullo_epi32(c0, m0);
+    __m512i hi1 = mulhi_epu32(c2, m1), lo1 = _mm512_mullo_epi32(c2, m1);
+    c0 = _mm512_ternarylogic_epi32(hi1, c1, _mm512_set1_epi32(int(k0)), 0x96);
+    c1 = lo1;
+    c2 = _mm512_ternarylogic_epi32(hi0, c3, _mm512_set1_epi32(int(k1)), 0x96);
+    c3 = lo0;
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  // 4x16 → 16x4 transpose. Within each 128-bit chunk: r0..r3 hold blocks (4q+0..3).
+  __m512i t0 = _mm512_unpacklo_epi32(c0, c1), t1 = _mm512_unpackhi_epi32(c0, c1);
+  __m512i t2 = _mm512_unpacklo_epi32(c2, c3), t3 = _mm512_unpackhi_epi32(c2, c3);
+  __m512i r0 = _mm512_unpacklo_epi64(t0, t2);  // chunks: b0, b4, b8, b12
+  __m512i r1 = _mm512_unpackhi_epi64(t0, t2);  // b1, b5, b9, b13
+  __m512i r2 = _mm512_unpacklo_epi64(t1, t3);  // b2, b6, b10, b14
+  __m512i r3 = _mm512_unpackhi_epi64(t1, t3);  // b3, b7, b11, b15
+  __m512i a01 = _mm512_shuffle_i32x4(r0, r1, 0x44);  // b0, b4, b1, b5
+  __m512i a23 = _mm512_shuffle_i32x4(r2, r3, 0x44);  // b2, b6, b3, b7
+  __m512i b01 = _mm512_shuffle_i32x4(r0, r1, 0xEE);  // b8, b12, b9, b13
+  __m512i b23 = _mm512_shuffle_i32x4(r2, r3, 0xEE);  // b10, b14, b11, b15
+  w[0] = _mm512_shuffle_i32x4(a01, a23, 0x88);  // b0, b1, b2, b3
+  w[1] = _mm512_shuffle_i32x4(a01, a23, 0xDD);  // b4, b5, b6, b7
+  w[2] = _mm512_shuffle_i32x4(b01, b23, 0x88);  // b8 .. b11
+  w[3] = _mm512_shuffle_i32x4(b01, b23, 0xDD);  // b12 .. b15
+}
+
+inline VF u32_to_uniform(VI w) {
+  VF k = _mm512_cvtepi32_ps(_mm512_srli_epi32(w, 9));
+  return _mm512_fmadd_ps(k, _mm512_set1_ps(0x1p-23f), _mm512_set1_ps(0x1p-24f));
+}
+
+inline VF u32_to_gumbel(VI w) {
+  // Same two-branch, one-vlog form as the AVX2 tier; see vec_avx2.h.
+  __mmask16 upper = _mm512_movepi32_mask(w);  // sign bit set: w >= 2^31
+  VF one = _mm512_set1_ps(1.0f);
+  VF lowf = _mm512_mul_ps(_mm512_add_ps(_mm512_cvtepi32_ps(w), _mm512_set1_ps(0.5f)), _mm512_set1_ps(0x1p-32f));
+  VF nwf = _mm512_cvtepu32_ps(_mm512_sub_epi32(_mm512_setzero_si512(), w));
+  VF x = _mm512_mul_ps(_mm512_sub_ps(nwf, _mm512_set1_ps(0.5f)), _mm512_set1_ps(-0x1p-32f));
+  VF u = _mm512_add_ps(one, x);
+  VF d = _mm512_sub_ps(u, one);
+  VF lg = vlog(_mm512_mask_blend_ps(upper, lowf, u));
+  VF corr = _mm512_mask_blend_ps(upper, one, _mm512_div_ps(x, d));
+  VF ln = _mm512_mul_ps(lg, corr);
+  ln = _mm512_mask_blend_ps(upper & _mm512_cmp_ps_mask(d, _mm512_setzero_ps(), _CMP_EQ_OQ), ln, x);
+  return vneg(vlog(vneg(ln)));
+}
+
+}  // namespace

@@ -1,0 +1,72 @@
+// Scalar "vector" vocabulary (L = 1). Included only by *_scalar.cc; see README.md.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace {
+
+constexpr int L = 1;
+using VF = float;
+using VI = uint32_t;
+
+inline VF vset1(float a) { return a; }
+inline VF vload(const float* p) { return *p; }
+inline void vstore(float* p, VF v) { *p = v; }
+inline VF vload_tail(const float* p, int64_t n, float fill) { return n > 0 ? *p : fill; }
+inline void vstore_tail(float* p, VF v, int64_t n) { if (n > 0) *p = v; }
+inline VF vadd(VF a, VF b) { return a + b; }
+inline VF vsub(VF a, VF b) { return a - b; }
+inline VF vmul(VF a, VF b) { return a * b; }
+inline VF vdiv(VF a, VF b) { return a / b; }
+inline VF vfma(VF a, VF b, VF c) { return a * b + c; }  // contraction is off in this tier
+// NaN-propagating on the x side: max(c, NaN) = NaN, matching the SIMD tiers' operand order.
+inline VF vmax(VF c, VF x) { return (c > x) ? c : x; }
+inline VF vmin(VF c, VF x) { return (c < x) ? c : x; }
+inline VF vabs(VF a) { return std::fabs(a); }
+inline VF vneg(VF a) { return -a; }
+inline float vreduce_max(VF a) { return a; }
+inline float vreduce_add(VF a) { return a; }
+inline VF vselect_ge0(VF x, VF if_ge, VF if_lt) { return x >= 0.0f ? if_ge : if_lt; }
+inline VF vexp(VF x) { return std::exp(x); }
+inline VF vlog(VF x) { return std::log(x); }
+inline VF vlog1p(VF x) { return std::log1p(x); }
+
+inline void philox_round(uint32_t c[4], uint32_t k0, uint32_t k1) {
+  uint64_t p0 = uint64_t(0xD2511F53u) * c[0];
+  uint64_t p1 = uint64_t(0xCD9E8D57u) * c[2];
+  uint32_t hi0 = uint32_t(p0 >> 32), lo0 = uint32_t(p0);
+  uint32_t hi1 = uint32_t(p1 >> 32), lo1 = uint32_t(p1);
+  c[0] = hi1 ^ c[1] ^ k0;
+  c[1] = lo1;
+  c[2] = hi0 ^ c[3] ^ k1;
+  c[3] = lo0;
+}
+
+// One block = the 4 words of draws 0..3 counted from block `ctr`.
+inline void philox_elems(const uint32_t key[2], const uint32_t ctr[4], VI w[4]) {
+  uint32_t c[4] = {ctr[0], ctr[1], ctr[2], ctr[3]};
+  uint32_t k0 = key[0], k1 = key[1];
+  for (int r = 0; r < 10; ++r) {
+    philox_round(c, k0, k1);
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  for (int i = 0; i < 4; ++i) w[i] = c[i];
+}
+
+inline VF u32_to_uniform(VI w) { return float(w >> 9) * 0x1p-23f + 0x1p-24f; }
+
+// Full-word Gumbel of API.md: both tails resolved, never ±Inf/NaN.
+inline VF u32_to_gumbel(VI w) {
+  float e;
+  if (w < 0x80000000u) {
+    e = -std::log((float(w) + 0.5f) * 0x1p-32f);
+  } else {
+    uint32_t nw = 0u - w;  // 2^32 - w, exact, in [1, 2^31]
+    e = -std::log1p(-((float(nw) - 0.5f) * 0x1p-32f));
+  }
+  return -std::log(e);
+}
+
+}  // namespace
