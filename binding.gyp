@@ -15,19 +15,19 @@
     {
       "target_name": "lk_scalar",
       "type": "static_library",
-      "sources": ["native/kernels/softmax_scalar.cc", "native/kernels/rng_scalar.cc"],
+      "sources": ["native/kernels/softmax_scalar.cc", "native/kernels/rng_scalar.cc", "native/kernels/xent_scalar.cc", "native/kernels/topk_scalar.cc", "native/kernels/sampling_scalar.cc"],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64", "-mtune=generic", "-fno-tree-vectorize", "-fno-tree-slp-vectorize", "-ffp-contract=off"]
     },
     {
       "target_name": "lk_avx2",
       "type": "static_library",
-      "sources": ["native/kernels/softmax_avx2.cc", "native/kernels/rng_avx2.cc"],
+      "sources": ["native/kernels/softmax_avx2.cc", "native/kernels/rng_avx2.cc", "native/kernels/xent_avx2.cc", "native/kernels/topk_avx2.cc", "native/kernels/sampling_avx2.cc"],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64-v3", "-mtune=generic"]
     },
     {
       "target_name": "lk_avx512",
       "type": "static_library",
-      "sources": ["native/kernels/softmax_avx512.cc", "native/kernels/rng_avx512.cc"],
+      "sources": ["native/kernels/softmax_avx512.cc", "native/kernels/rng_avx512.cc", "native/kernels/xent_avx512.cc", "native/kernels/topk_avx512.cc", "native/kernels/sampling_avx512.cc"],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64-v4", "-mtune=generic"]
     },
     {
@@ -38,7 +38,10 @@
         "native/dispatch.cc",
         "native/pool.cc",
         "native/bindings/softmax.cc",
-        "native/bindings/rng.cc"
+        "native/bindings/rng.cc",
+        "native/bindings/xent.cc",
+        "native/bindings/topk.cc",
+        "native/bindings/sampling.cc"
       ],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64", "-mtune=generic"],
       "libraries": ["-lpthread"]

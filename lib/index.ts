@@ -5,14 +5,16 @@
  * @packageDocumentation
  */
 import { kernels } from './backend.js';
-import { createRandomApi } from './random.js';
+import { createSamplingApi } from './sampling.js';
+import { createTopkApi } from './topk.js';
+import { createXentApi } from './xent.js';
 import { createSoftmaxApi } from './softmax.js';
 
 export { backend, setThreads, type BackendInfo } from './backend.js';
 export { Rng, type StreamStart } from './rng.js';
 export type { LogitkitError, LogitkitErrorCode } from './errors.js';
 export type { SoftmaxOptions, LogSumExpOptions, ElementwiseOptions } from './softmax.js';
-export type { GumbelOptions } from './random.js';
+export type { GumbelOptions } from './sampling.js';
 export { VERSION as version } from './version.js';
 
 export const {
@@ -20,5 +22,7 @@ export const {
   sigmoid, logSigmoid, softplus, logit,
 } = createSoftmaxApi(kernels);
 
-export const { gumbel } = createRandomApi(kernels);
+export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(kernels);
+export const { topk, topkAsync, argmax } = createTopkApi(kernels);
+export const { gumbel } = createSamplingApi(kernels);
 

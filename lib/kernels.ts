@@ -2,7 +2,11 @@
 // these functions, and lib/reference/kernels.ts implements them in TypeScript. Arguments are
 // already validated; `out` is always supplied and returned.
 
-export interface Kernels {
+import type { SamplingKernels } from './sampling.js';
+import type { TopkKernels } from './topk.js';
+import type { XentKernels } from './xent.js';
+
+export interface Kernels extends XentKernels, TopkKernels, SamplingKernels {
   // softmax family (invTemperature = 1 / temperature)
   logSumExp(x: Float32Array, cols: number, invTemperature: number, out: Float32Array): Float32Array;
   softmax(x: Float32Array, cols: number, invTemperature: number, out: Float32Array): Float32Array;

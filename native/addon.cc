@@ -49,6 +49,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   lk::register_softmax(env, exports);
   lk::register_rng(env, exports);
+  lk::register_xent(env, exports);
+  lk::register_topk(env, exports);
+  lk::register_sampling(env, exports);
   return exports;
 }
 

@@ -61,14 +61,23 @@ bool lk_dispatch_init(const char* cap, const char** error) {
     case Isa::avx512:
       lk_softmax_kernels_avx512(&g_table.softmax);
       lk_rng_kernels_avx512(&g_table.rng);
+      lk_xent_kernels_avx512(&g_table.xent);
+      lk_topk_kernels_avx512(&g_table.topk);
+      lk_sampling_kernels_avx512(&g_table.sampling);
       break;
     case Isa::avx2:
       lk_softmax_kernels_avx2(&g_table.softmax);
       lk_rng_kernels_avx2(&g_table.rng);
+      lk_xent_kernels_avx2(&g_table.xent);
+      lk_topk_kernels_avx2(&g_table.topk);
+      lk_sampling_kernels_avx2(&g_table.sampling);
       break;
     default:
       lk_softmax_kernels_scalar(&g_table.softmax);
       lk_rng_kernels_scalar(&g_table.rng);
+      lk_xent_kernels_scalar(&g_table.xent);
+      lk_topk_kernels_scalar(&g_table.topk);
+      lk_sampling_kernels_scalar(&g_table.sampling);
   }
   return true;
 }

@@ -2,6 +2,9 @@
 #pragma once
 #include "kernels/rng.h"
 #include "kernels/softmax.h"
+#include "kernels/sampling.h"
+#include "kernels/topk.h"
+#include "kernels/xent.h"
 
 enum class Isa { scalar = 0, avx2 = 1, avx512 = 2 };
 
@@ -10,6 +13,9 @@ struct Dispatch {
   Isa cpu_best;  // what the CPU and OS support, before the LOGITKIT_ISA cap
   SoftmaxKernels softmax;
   RngKernels rng;
+  XentKernels xent;
+  TopkKernels topk;
+  SamplingKernels sampling;
 };
 
 // Detects the CPU (CPUID + XGETBV), applies the LOGITKIT_ISA cap, fills the table.

@@ -5,7 +5,9 @@
  * @packageDocumentation
  */
 import type { Kernels } from '../kernels.js';
-import { createRandomApi } from '../random.js';
+import { createSamplingApi } from '../sampling.js';
+import { createTopkApi } from '../topk.js';
+import { createXentApi } from '../xent.js';
 import { Rng as BaseRng } from '../rng.js';
 import { createSoftmaxApi } from '../softmax.js';
 import { referenceKernels } from './kernels.js';
@@ -22,5 +24,7 @@ export const {
   sigmoid, logSigmoid, softplus, logit,
 } = createSoftmaxApi(referenceKernels);
 
-export const { gumbel } = createRandomApi(referenceKernels);
+export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(referenceKernels);
+export const { topk, topkAsync, argmax } = createTopkApi(referenceKernels);
+export const { gumbel } = createSamplingApi(referenceKernels);
 export { referenceKernels as kernels };

@@ -1,7 +1,10 @@
 // The pure-TypeScript implementation of the kernel interface (lib/kernels.ts).
 import type { Kernels } from '../kernels.js';
 import { philoxBlock, philoxStream, wordToGumbel, wordToUniform } from './philox.js';
+import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';
+import { topkKernels } from './topk.js';
+import { xentKernels } from './xent.js';
 
 /** out[i] = f(word i) for the stream that starts at block (c0..c3), one block at a time. */
 function philoxMap(
@@ -19,6 +22,9 @@ function philoxMap(
 }
 
 export const referenceKernels: Kernels = {
+  ...xentKernels,
+  ...topkKernels,
+  ...samplingKernels,
   logSumExp: sm.logSumExp,
   softmax: sm.softmax,
   logSoftmax: sm.logSoftmax,

@@ -124,5 +124,8 @@ inline Napi::Value queue(Napi::Env env, std::function<void()> work, Napi::Value 
 
 void register_softmax(Napi::Env env, Napi::Object exports);
 void register_rng(Napi::Env env, Napi::Object exports);
+void register_xent(Napi::Env env, Napi::Object exports);
+void register_topk(Napi::Env env, Napi::Object exports);
+void register_sampling(Napi::Env env, Napi::Object exports);
 
 }  // namespace lk

@@ -1,7 +1,11 @@
-// Public samplers built on Rng streams. The Gumbel machinery of issue 4 grows here.
+// Public Gumbel machinery and samplers built on Rng streams (issue 4 grows this file).
 import type { Kernels } from './kernels.js';
 import { rngFrom, type Rng } from './rng.js';
 import { finite, integer, options, outF32, positive } from './validate.js';
+
+/** Raw kernels of this family, implemented by the addon and by lib/reference/sampling.ts. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface SamplingKernels {}
 
 export interface GumbelOptions {
   loc?: number;
@@ -12,7 +16,7 @@ export interface GumbelOptions {
   out?: Float32Array;
 }
 
-export function createRandomApi(k: Kernels) {
+export function createSamplingApi(k: Kernels) {
   /**
    * n draws of Gumbel(loc, scale) = loc + scale·G, G = −log(−log u), from the full-word
    * transform of API.md: one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.

@@ -1,0 +1,13 @@
+// Topk family, avx512 tier. Compiled with this tier's flags only (see CMakeLists.txt).
+#include "topk.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "../simd/vec_avx512.h"
+
+namespace {
+#include "topk_impl.inc"
+}  // namespace
+
+void lk_topk_kernels_avx512(TopkKernels* t) { fill_topk_kernels(t); }

@@ -1,0 +1,13 @@
+// Topk family, scalar tier. Compiled with this tier's flags only (see CMakeLists.txt).
+#include "topk.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "../simd/vec_scalar.h"
+
+namespace {
+#include "topk_impl.inc"
+}  // namespace
+
+void lk_topk_kernels_scalar(TopkKernels* t) { fill_topk_kernels(t); }

@@ -1,0 +1,13 @@
+// Xent family, avx512 tier. Compiled with this tier's flags only (see CMakeLists.txt).
+#include "xent.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "../simd/vec_avx512.h"
+
+namespace {
+#include "xent_impl.inc"
+}  // namespace
+
+void lk_xent_kernels_avx512(XentKernels* t) { fill_xent_kernels(t); }
