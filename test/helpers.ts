@@ -59,9 +59,10 @@ export function ulps(a: number, b: number): number {
  */
 export function expectClose(
   actual: ArrayLike<number>, expected: ArrayLike<number>,
-  tol: { abs?: number; rel?: number; ulps?: number } = {}, what = '',
+  tol: { abs?: number; rel?: number; ulps?: number; lnRel?: number } = {}, what = '',
 ): void {
-  const { abs = 0, rel = 0, ulps: maxUlps = 0 } = tol;
+  // lnRel: an extra relative allowance proportional to |ln e|, for exp(t) of a float32 t.
+  const { abs = 0, rel = 0, ulps: maxUlps = 0, lnRel = 0 } = tol;
   expect(actual.length, `${what} length`).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i], e = expected[i];
@@ -70,7 +71,8 @@ export function expectClose(
       expect(a, `${what}[${i}] (expected ${e})`).toBe(e);
       continue;
     }
-    const ok = Math.abs(a - e) <= abs + rel * Math.abs(e) || (maxUlps > 0 && ulps(a, e) <= maxUlps);
+    const bound = abs + rel * Math.abs(e) + (e !== 0 ? lnRel * Math.abs(e * Math.log(Math.abs(e))) : 0);
+    const ok = Math.abs(a - e) <= bound || (maxUlps > 0 && ulps(a, e) <= maxUlps);
     if (!ok) expect.fail(`${what}[${i}] = ${a}, expected ${e} (diff ${a - e}, ${ulps(a, e)} ulp; tol ${JSON.stringify(tol)})`);
   }
 }

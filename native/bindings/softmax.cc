@@ -74,6 +74,9 @@ Napi::Value Sigmoid(const Napi::CallbackInfo& info) { return elementwise(info, l
 Napi::Value LogSigmoid(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.logsigmoid); }
 Napi::Value Softplus(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.softplus); }
 Napi::Value Logit(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.logit); }
+Napi::Value Exp(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.exp); }
+Napi::Value Log(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.log); }
+Napi::Value Log1p(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.log1p); }
 
 }  // namespace
 
@@ -88,6 +91,10 @@ void register_softmax(Napi::Env env, Napi::Object exports) {
   exports.Set("logSigmoid", Napi::Function::New(env, LogSigmoid, "logSigmoid"));
   exports.Set("softplus", Napi::Function::New(env, Softplus, "softplus"));
   exports.Set("logit", Napi::Function::New(env, Logit, "logit"));
+  // Not part of the API: the tier's vector math, for test/simd.test.ts.
+  exports.Set("_exp", Napi::Function::New(env, Exp, "_exp"));
+  exports.Set("_log", Napi::Function::New(env, Log, "_log"));
+  exports.Set("_log1p", Napi::Function::New(env, Log1p, "_log1p"));
 }
 
 }  // namespace lk

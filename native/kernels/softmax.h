@@ -7,7 +7,7 @@
 //   2048-float blocks) and once more for the output;
 // - `-Inf` entries have probability 0; a row that is entirely `-Inf` gives lse = -Inf, a zero
 //   softmax row and an all `-Inf` log-softmax row; any NaN in a row makes the whole row NaN;
-// - the row sum is accumulated per block in float and across blocks in double;
+// - sums are accumulated in float over at most 64 vectors, then in double;
 // - `y` may alias `x` exactly (in-place); partial overlap is refused by the TS layer.
 #pragma once
 #include <cstdint>
@@ -30,6 +30,10 @@ struct SoftmaxKernels {
   lk_elementwise_fn logsigmoid;
   lk_elementwise_fn softplus;
   lk_elementwise_fn logit;
+  // The tier's raw vexp / vlog / vlog1p, exported for the accuracy tests only.
+  lk_elementwise_fn exp;
+  lk_elementwise_fn log;
+  lk_elementwise_fn log1p;
 };
 
 void lk_softmax_kernels_scalar(SoftmaxKernels* t);
