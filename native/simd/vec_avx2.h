@@ -47,8 +47,10 @@ inline VF vselect_ge0(VF x, VF if_ge, VF if_lt) {
 }
 
 inline VF vexp(VF x) {
-  const VF hi = _mm256_set1_ps(88.72283935546875f), lo = _mm256_set1_ps(-103.97208f);
-  VF xc = _mm256_min_ps(hi, _mm256_max_ps(lo, x));
+  // Clamping does all the special cases without blends: below -104 the scaled result rounds
+  // to +0, above 88.8 it overflows to +Inf, and maxps/minps pass NaN through (x is the
+  // second operand), which then propagates through the polynomial.
+  VF xc = _mm256_min_ps(_mm256_set1_ps(88.8f), _mm256_max_ps(_mm256_set1_ps(-104.0f), x));
   VF n = _mm256_round_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269504088896341f)),
                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   VF r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), xc);
@@ -66,10 +68,7 @@ inline VF vexp(VF x) {
   __m256i n2 = _mm256_sub_epi32(ni, n1);
   VF s1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, _mm256_set1_epi32(127)), 23));
   VF s2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, _mm256_set1_epi32(127)), 23));
-  VF y = _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
-  y = _mm256_blendv_ps(y, _mm256_set1_ps(__builtin_inff()), _mm256_cmp_ps(x, hi, _CMP_GT_OQ));
-  y = _mm256_blendv_ps(y, _mm256_setzero_ps(), _mm256_cmp_ps(x, lo, _CMP_LT_OQ));
-  return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+  return _mm256_mul_ps(_mm256_mul_ps(p, s1), s2);
 }
 
 inline VF vlog(VF x) {

@@ -46,8 +46,8 @@ inline VF vselect_ge0(VF x, VF if_ge, VF if_lt) {
 }
 
 inline VF vexp(VF x) {
-  const VF hi = _mm512_set1_ps(88.72283935546875f), lo = _mm512_set1_ps(-103.97208f);
-  VF xc = _mm512_min_ps(hi, _mm512_max_ps(lo, x));
+  // As in vec_avx2.h: the clamp handles underflow to +0, overflow to +Inf and NaN.
+  VF xc = _mm512_min_ps(_mm512_set1_ps(88.8f), _mm512_max_ps(_mm512_set1_ps(-104.0f), x));
   VF n = _mm512_roundscale_ps(_mm512_mul_ps(xc, _mm512_set1_ps(1.44269504088896341f)),
                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   VF r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), xc);
@@ -59,13 +59,9 @@ inline VF vexp(VF x) {
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
   p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-  // 2^n as two normal factors so that subnormal results are rounded only once.
+  // scalef rounds once, subnormal results included; two steps keep each factor in range.
   VF n1 = _mm512_roundscale_ps(_mm512_mul_ps(n, _mm512_set1_ps(0.5f)), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-  VF n2 = _mm512_sub_ps(n, n1);
-  VF y = _mm512_scalef_ps(_mm512_scalef_ps(p, n1), n2);
-  y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, hi, _CMP_GT_OQ), y, _mm512_set1_ps(__builtin_inff()));
-  y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, lo, _CMP_LT_OQ), y, _mm512_setzero_ps());
-  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), y, x);
+  return _mm512_scalef_ps(_mm512_scalef_ps(p, n1), _mm512_sub_ps(n, n1));
 }
 
 inline VF vlog(VF x) {
