@@ -7,8 +7,8 @@
   "target_defaults": {
     "defines": ["NAPI_VERSION=9", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-    "cflags!": ["-fno-exceptions", "-O2", "-O3"],
-    "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20", "-O2", "-O3"],
+    "cflags!": ["-fno-exceptions"],
+    "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
     "cflags_cc": ["-fexceptions"]
   },
   "targets": [
