@@ -2,6 +2,7 @@
 #include <sched.h>
 
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 #include "bindings/common.h"
@@ -35,15 +36,13 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  static bool initialised = false;  // the table and pool are process-wide (worker threads share them)
-  if (!initialised) {
-    const char* error = nullptr;
-    if (!lk_dispatch_init(std::getenv("LOGITKIT_ISA"), &error)) {
-      lk::throw_error(env, false, "ERR_LOGITKIT_BAD_ENV", error);
-    }
-    lk_pool_set_threads(available_cores());
-    initialised = true;
-  }
+  // The table and pool are process-wide: worker_threads that load the addon share them.
+  static std::once_flag once;
+  static const char* init_error = nullptr;
+  std::call_once(once, [] {
+    if (lk_dispatch_init(std::getenv("LOGITKIT_ISA"), &init_error)) lk_pool_set_threads(available_cores());
+  });
+  if (init_error) lk::throw_error(env, false, "ERR_LOGITKIT_BAD_ENV", init_error);
   exports.Set("abiVersion", Napi::Number::New(env, 1));  // lib/native.ts ABI_VERSION
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
