@@ -30,7 +30,9 @@ class Pool {
     for (auto& t : workers_) t.join();
     workers_.clear();
     stop_ = false;
-    for (int i = 1; i < n; ++i) workers_.emplace_back([this] { loop(); });
+    // A worker starts from the generation current now: reading it later, in the thread, would
+    // miss a job posted before the thread got scheduled and deadlock run().
+    for (int i = 1; i < n; ++i) workers_.emplace_back([this, g = generation_] { loop(g); });
     threads_ = n;
   }
 
@@ -71,12 +73,7 @@ class Pool {
     }
   }
 
-  void loop() {
-    uint64_t seen;
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      seen = generation_;
-    }
+  void loop(uint64_t seen) {
     for (;;) {
       {
         std::unique_lock<std::mutex> lk(mu_);
