@@ -1,7 +1,11 @@
-// Loads the addon with node-gyp-build (build/Release, then prebuilds/<platform>-<arch>/).
-// When it is missing or refuses to load, logitkit runs on the TypeScript reference and says
-// so once, with the reason and what to do about it.
-import { existsSync, readFileSync } from 'node:fs';
+// Loads the addon with node-gyp-build: $LOGITKIT_PREBUILD, then build/Release and build/Debug
+// (skipped with PREBUILDS_ONLY=1), then prebuilds/<platform>-<arch>/ in the package, then
+// prebuilds/ next to the node executable. When no binary loads, logitkit runs on the
+// TypeScript reference and says so ONCE per process (process.emitWarning, code
+// LOGITKIT_NATIVE_UNAVAILABLE) with what was tried, the original error and concrete fixes.
+// LOGITKIT_BACKEND=native turns the warning into an error (ERR_LOGITKIT_NATIVE_UNAVAILABLE);
+// LOGITKIT_BACKEND=js skips the addon silently.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +13,32 @@ import type { NativeBinding } from './kernels.js';
 
 /** Bumped whenever the binding's calling convention changes: a stale binary is refused. */
 export const ABI_VERSION = 1;
+
+/** Why the addon did not load (stable values; the message carries the details). */
+export type LoadFailure =
+  | 'not-found' // no binary for this platform in any searched place
+  | 'load-error' // a binary was found but the dynamic loader refused it
+  | 'stale' // the binary loaded but was built from other sources (ABI_VERSION mismatch)
+  | 'init-error' // the binary loaded but its initialisation threw (e.g. a bad LOGITKIT_ISA)
+  | 'no-package-root'; // the package's own files could not be located
+
+export interface LoadResult {
+  binding: NativeBinding | null;
+  /**
+   * Why the binding is null: the full diagnostic (what was tried, the error, the fixes).
+   * Undefined when native loaded or LOGITKIT_BACKEND=js was asked for.
+   */
+  error?: string;
+  /** The failure class when the binding is null and js was not asked for. */
+  failure?: LoadFailure;
+  /** The original error message (first line), when loading failed. */
+  cause?: string;
+  /** The binary that was loaded, or that failed to load. */
+  path?: string;
+  /** The places searched, in order, each with what was found there. */
+  tried: string[];
+  requested: 'auto' | 'js' | 'native';
+}
 
 function packageRoot(): string {
   let dir = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
@@ -22,53 +52,157 @@ function packageRoot(): string {
       }
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the logitkit package root');
+    if (up === dir) throw new Error('cannot find the logitkit package root (no package.json named "logitkit" above this file)');
     dir = up;
   }
 }
 
-export interface LoadResult {
-  binding: NativeBinding | null;
-  /** Why the binding is null: undefined when native loaded or js was asked for. */
-  error?: string;
-  requested: 'auto' | 'js' | 'native';
+const tuple = `${process.platform}-${process.arch}`;
+const SHIPPED = 'linux-x64'; // the prebuilds the published package carries
+
+function listNode(dir: string): string {
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    return 'no such directory';
+  }
+  const nodes = files.filter((f) => f.endsWith('.node'));
+  return nodes.length ? nodes.join(', ') : 'no .node file';
 }
 
-function explain(err: unknown, root: string): string {
-  const detail = err instanceof Error ? err.message : String(err);
+/** node-gyp-build's search order, with what each place holds (for the diagnostic only). */
+function searched(root: string): string[] {
+  const lines: string[] = [];
+  const override = process.env.LOGITKIT_PREBUILD;
+  const dir = override || root;
+  if (override) lines.push(`LOGITKIT_PREBUILD=${override} (replaces the package directory below)`);
+  if (process.env.PREBUILDS_ONLY) {
+    lines.push(`${join(dir, 'build', 'Release')}, ${join(dir, 'build', 'Debug')}: skipped (PREBUILDS_ONLY is set)`);
+  } else {
+    lines.push(`${join(dir, 'build', 'Release')}: ${listNode(join(dir, 'build', 'Release'))}`);
+    lines.push(`${join(dir, 'build', 'Debug')}: ${listNode(join(dir, 'build', 'Debug'))}`);
+  }
+  lines.push(`${join(dir, 'prebuilds', tuple)}: ${listNode(join(dir, 'prebuilds', tuple))}`);
+  const nearby = join(dirname(process.execPath), 'prebuilds', tuple);
+  lines.push(`${nearby}: ${listNode(nearby)}`);
+  return lines;
+}
+
+function fixes(failure: LoadFailure, cause: string, path: string | undefined, root: string): string[] {
+  const fromSource = 'build from source (needs g++, make and python3): npm install-scripts approve logitkit && npm rebuild logitkit';
+  const silence = 'or set LOGITKIT_BACKEND=js to use the TypeScript reference without this warning';
+  const out: string[] = [];
+  switch (failure) {
+    case 'init-error':
+      out.push(/LOGITKIT_ISA/.test(cause) ? 'unset LOGITKIT_ISA or set it to scalar, avx2 or avx512' : 'check the logitkit environment variables (LOGITKIT_ISA)');
+      break;
+    case 'stale':
+      out.push(`the binary ${path ?? ''} was built from other logitkit sources: delete it (or the build/ folder) and reinstall, or ${fromSource}`);
+      break;
+    case 'load-error':
+      if (process.execArgv.includes('--no-addons') || /addons is disabled|--no-addons/i.test(cause)) {
+        out.push('node runs with --no-addons (or NODE_OPTIONS has it): drop the flag to use the native backend');
+      } else if (/GLIBC_|GLIBCXX_|CXXABI_/.test(cause)) {
+        out.push('this binary needs a newer glibc/libstdc++ than the system has: upgrade the OS, or ' + fromSource);
+      } else if (path && /[\\/]build[\\/](Release|Debug)[\\/]/.test(path)) {
+        out.push(`a local build shadows the prebuild: delete ${dirname(dirname(path))} or set PREBUILDS_ONLY=1, or rebuild it`);
+      } else {
+        out.push(`the binary is damaged or for another platform: reinstall logitkit (rm -rf node_modules/logitkit && npm install), or ${fromSource}`);
+      }
+      break;
+    case 'not-found':
+      if (tuple !== SHIPPED) {
+        out.push(`logitkit ships a prebuilt binary for ${SHIPPED} only; on ${tuple} ${fromSource}`);
+      } else {
+        out.push(`reinstall logitkit so that ${join(root, 'prebuilds', tuple)} is present (a bundler or a "files" filter may have dropped it; copy that folder along, or point LOGITKIT_PREBUILD at a directory that holds prebuilds/${tuple}/)`);
+        out.push(`or ${fromSource}`);
+      }
+      break;
+    case 'no-package-root':
+      out.push('logitkit was bundled without its package.json: keep node_modules/logitkit intact, or mark logitkit as external in the bundler');
+      break;
+  }
+  out.push(silence);
+  return out;
+}
+
+function message(r: Required<Pick<LoadResult, 'failure' | 'cause' | 'tried' | 'requested'>> & { path?: string }, root: string): string {
+  const what =
+    r.requested === 'native'
+      ? 'the native addon could not be loaded and LOGITKIT_BACKEND=native forbids the fallback.'
+      : 'the native addon could not be loaded, so the TypeScript reference is used (same results, slower).';
+  const fx = fixes(r.failure, r.cause, r.path, root);
   return [
-    `logitkit: the native addon could not be loaded, so the TypeScript reference is used (same results, slower).`,
-    `  tried: LOGITKIT_PREBUILD, ${join(root, 'build', 'Release')}, ${join(root, 'prebuilds', `${process.platform}-${process.arch}`)}`,
-    `  error: ${detail.split('\n')[0]}`,
-    `  fixes: reinstall logitkit so its prebuilt binary for ${process.platform}-${process.arch} is present;`,
-    `         or build from source: npm install-scripts approve logitkit && npm rebuild logitkit (needs g++ and python3);`,
-    `         or set LOGITKIT_BACKEND=js to use the reference without this warning.`,
+    `logitkit: ${what}`,
+    `  reason: ${r.failure}${r.path ? ` (${r.path})` : ''}`,
+    `  error: ${r.cause}`,
+    `  tried, in order (node-gyp-build on ${tuple}, node ${process.version}, napi ${process.versions.napi ?? '?'}):`,
+    ...r.tried.map((t) => `    - ${t}`),
+    `  fixes:`,
+    ...fx.map((f) => `    - ${f}`),
   ].join('\n');
 }
 
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0].trim();
+
+// Both dist/index.js and dist/index.cjs carry this module; one warning per process is enough.
+const WARNED = Symbol.for('logitkit.native-unavailable-warned');
+
 function load(): LoadResult {
-  const env = (process.env.LOGITKIT_BACKEND ?? 'auto').toLowerCase();
-  const requested = env === 'js' ? 'js' : env === 'native' ? 'native' : 'auto';
-  if (requested === 'js') return { binding: null, requested };
+  const raw = (process.env.LOGITKIT_BACKEND ?? '').trim().toLowerCase();
+  const requested = raw === 'js' ? 'js' : raw === 'native' ? 'native' : 'auto';
+  if (raw !== '' && raw !== 'auto' && requested === 'auto') {
+    process.emitWarning(`LOGITKIT_BACKEND=${process.env.LOGITKIT_BACKEND} is not one of auto, native, js; using auto`, {
+      code: 'LOGITKIT_BAD_ENV',
+    });
+  }
+  if (requested === 'js') return { binding: null, requested, tried: [] };
+
   let root = '';
+  let failure: LoadFailure = 'not-found';
+  let path: string | undefined;
+  let cause = '';
+  let tried: string[] = [];
   try {
-    root = packageRoot();
+    try {
+      root = packageRoot();
+    } catch (err) {
+      failure = 'no-package-root';
+      throw err;
+    }
+    tried = searched(root);
     const req = createRequire(join(root, 'package.json'));
-    const loadBinding = req('node-gyp-build') as (dir: string) => unknown;
-    const binding = loadBinding(root) as NativeBinding;
+    const ngb = req('node-gyp-build') as { path(dir: string): string };
+    path = ngb.path(root); // throws "No native build was found for platform=… arch=… …"
+    let binding: NativeBinding;
+    try {
+      binding = req(path) as NativeBinding;
+    } catch (err) {
+      failure = (err as { code?: string }).code === 'ERR_LOGITKIT_BAD_ENV' ? 'init-error' : 'load-error';
+      throw err;
+    }
     if (binding.abiVersion !== ABI_VERSION) {
+      failure = 'stale';
       throw new Error(`stale native build: binding ABI ${String(binding.abiVersion)}, this logitkit needs ${ABI_VERSION}`);
     }
-    return { binding, requested };
+    return { binding, requested, path, tried };
   } catch (err) {
-    const message = explain(err, root);
+    cause = firstLine(err);
+    const error = message({ failure, cause, tried, requested, path }, root);
     if (requested === 'native') {
-      const e = new Error(message) as Error & { code: string };
+      const e = new Error(error) as Error & { code: string; failure: LoadFailure; cause: unknown };
       e.code = 'ERR_LOGITKIT_NATIVE_UNAVAILABLE';
+      e.failure = failure;
+      e.cause = err;
       throw e;
     }
-    process.emitWarning(message, { code: 'LOGITKIT_NATIVE_UNAVAILABLE' });
-    return { binding: null, error: message, requested };
+    const g = globalThis as { [WARNED]?: boolean };
+    if (!g[WARNED]) {
+      g[WARNED] = true;
+      process.emitWarning(error, { code: 'LOGITKIT_NATIVE_UNAVAILABLE' });
+    }
+    return { binding: null, error, failure, cause, path, tried, requested };
   }
 }
 
