@@ -29,6 +29,7 @@ inline float vreduce_max(VF a) { return a; }
 inline float vreduce_add(VF a) { return a; }
 inline VF vselect_ge0(VF x, VF if_ge, VF if_lt) { return x >= 0.0f ? if_ge : if_lt; }
 inline VF vexp(VF x) { return std::exp(x); }
+inline VF vexp_normal(VF x) { return std::exp(x); }
 inline VF vlog(VF x) { return std::log(x); }
 inline VF vlog1p(VF x) { return std::log1p(x); }
 
