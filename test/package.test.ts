@@ -1,11 +1,12 @@
 // The package as users meet it: version, backend report, ISA cap, loader fallback, both
 // module formats. Child processes so that each gets its own environment.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import * as lk from '../lib/index.js';
-import { native } from '../lib/native.js';
+import { loaded, native } from '../lib/native.js';
 
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -79,3 +80,135 @@ describe.skipIf(!hasDist)('built package (dist/)', () => {
   });
 });
 
+
+test('loaded records what the loader did', () => {
+  if (native) {
+    expect(loaded.path).toMatch(/logitkit\.node$/);
+    expect(loaded.error).toBeUndefined();
+  } else if (process.env.LOGITKIT_BACKEND === 'js') {
+    expect(loaded.error).toBeUndefined();
+  } else {
+    expect(loaded.failure).toBeDefined();
+    expect(lk.backend().reason).toBe(loaded.error);
+  }
+});
+
+// Loader diagnostics, on the built package. LOGITKIT_PREBUILD replaces the package directory
+// in node-gyp-build's search, so these do not depend on what build/ or prebuilds/ hold.
+describe.skipIf(!hasDist)('loader diagnostics (dist/)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'logitkit-loader-'));
+  const empty = join(tmp, 'empty');
+  const junk = join(tmp, 'junk');
+  mkdirSync(empty);
+  mkdirSync(join(junk, 'prebuilds', `${process.platform}-${process.arch}`), { recursive: true });
+  writeFileSync(join(junk, 'prebuilds', `${process.platform}-${process.arch}`, 'logitkit.node'), 'not an ELF file\n');
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const probe = "const lk=require('./dist/index.cjs'); const y=lk.softmax(new Float32Array([1,2,3]),3); " +
+    "console.log(JSON.stringify({ name: lk.backend().name, reason: lk.backend().reason, sum: y[0]+y[1]+y[2] }))";
+  const warnings = (stderr: string) => stderr.match(/\[LOGITKIT_NATIVE_UNAVAILABLE\]/g)?.length ?? 0;
+
+  test('no binary anywhere: the reference, one warning with what was tried and the fixes', () => {
+    const r = node(probe, { LOGITKIT_PREBUILD: empty, PREBUILDS_ONLY: '1', LOGITKIT_BACKEND: '' });
+    const out = JSON.parse(r.stdout);
+    expect(out.name).toBe('js');
+    expect(out.sum).toBeCloseTo(1, 6);
+    expect(warnings(r.stderr)).toBe(1);
+    expect(r.stderr).toMatch(/so the TypeScript reference is used/);
+    expect(r.stderr).toMatch(/reason: not-found/);
+    expect(r.stderr).toMatch(/error: No native build was found for platform=/);
+    expect(r.stderr).toContain(`LOGITKIT_PREBUILD=${empty}`);
+    expect(r.stderr).toContain(`${join(empty, 'prebuilds', `${process.platform}-${process.arch}`)}: no such directory`);
+    expect(r.stderr).toMatch(/skipped \(PREBUILDS_ONLY is set\)/);
+    expect(r.stderr).toMatch(/fixes:[\s\S]*npm rebuild logitkit[\s\S]*LOGITKIT_BACKEND=js/);
+    expect(out.reason).toMatch(/reason: not-found/); // backend() tells the same story
+  });
+
+  test('a damaged binary: load-error naming the file and the dynamic loader error', () => {
+    const r = node(probe, { LOGITKIT_PREBUILD: junk, PREBUILDS_ONLY: '1', LOGITKIT_BACKEND: '' });
+    expect(JSON.parse(r.stdout).name).toBe('js');
+    expect(warnings(r.stderr)).toBe(1);
+    const file = join(junk, 'prebuilds', `${process.platform}-${process.arch}`, 'logitkit.node');
+    expect(r.stderr).toContain(`reason: load-error (${file})`);
+    expect(r.stderr).toMatch(/error: .*(invalid ELF header|file too short)/);
+    expect(r.stderr).toMatch(/damaged or for another platform/);
+  });
+
+  test('CJS and ESM builds loaded together warn once', () => {
+    const code = "import { createRequire } from 'node:module'; const require = createRequire(process.cwd() + '/x.js');" +
+      "const a = require('./dist/index.cjs'); const b = await import('./dist/index.js');" +
+      'console.log(a.backend().name + " " + b.backend().name)';
+    const r = node(code, { LOGITKIT_PREBUILD: empty, PREBUILDS_ONLY: '1', LOGITKIT_BACKEND: '' }, true);
+    expect(r.stdout).toBe('js js');
+    expect(warnings(r.stderr)).toBe(1);
+  });
+
+  test('LOGITKIT_BACKEND=native: an error with the same diagnosis, no fallback claimed', () => {
+    const r = node("try{require('./dist/index.cjs')}catch(e){console.log(JSON.stringify({code:e.code,failure:e.failure,message:e.message}))}",
+      { LOGITKIT_PREBUILD: junk, PREBUILDS_ONLY: '1', LOGITKIT_BACKEND: 'native' });
+    const e = JSON.parse(r.stdout);
+    expect(e.code).toBe('ERR_LOGITKIT_NATIVE_UNAVAILABLE');
+    expect(e.failure).toBe('load-error');
+    expect(e.message).toMatch(/LOGITKIT_BACKEND=native forbids the fallback/);
+    expect(e.message).not.toMatch(/reference is used/);
+    expect(warnings(r.stderr)).toBe(0);
+  });
+
+  test('an unknown LOGITKIT_BACKEND value is reported, and auto is used', () => {
+    const r = node("console.log(require('./dist/index.cjs').backend().name)", { LOGITKIT_BACKEND: 'nativ' });
+    expect(['native', 'js']).toContain(r.stdout);
+    expect(r.stderr).toMatch(/\[LOGITKIT_BAD_ENV\].*LOGITKIT_BACKEND=nativ is not one of auto, native, js/);
+  });
+
+  test.skipIf(!native)('a bad LOGITKIT_ISA: init-error with the fix for it', () => {
+    const r = node(probe, { LOGITKIT_ISA: 'avx1024', LOGITKIT_BACKEND: '' });
+    expect(JSON.parse(r.stdout).name).toBe('js');
+    expect(warnings(r.stderr)).toBe(1);
+    expect(r.stderr).toMatch(/reason: init-error/);
+    expect(r.stderr).toMatch(/LOGITKIT_ISA must be one of scalar, avx2, avx512/);
+    expect(r.stderr).toMatch(/unset LOGITKIT_ISA or set it to scalar, avx2 or avx512/);
+  });
+});
+
+// What `npm pack` would publish (scripts skipped: dist/ is whatever is built now).
+describe('package contents', () => {
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  const files: string[] = r.status === 0 ? JSON.parse(r.stdout)[0].files.map((f: { path: string }) => f.path) : [];
+
+  test('npm pack --dry-run works', () => {
+    expect(r.status, r.stderr).toBe(0);
+  });
+  test('ships the build files, every native source they compile, README, LICENSE, CHANGELOG', () => {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'CMakeLists.txt', 'binding.gyp']) expect(files).toContain(f);
+    const gyp = readFileSync(join(root, 'binding.gyp'), 'utf8');
+    const sources = new Set(gyp.match(/native\/[\w/.-]+\.cc/g));
+    expect(sources.size).toBeGreaterThan(10);
+    for (const src of sources) expect(files).toContain(src);
+    for (const h of ['native/dispatch.h', 'native/pool.h', 'native/simd/vec_avx512.h', 'native/kernels/softmax_impl.inc']) expect(files).toContain(h);
+  });
+  test.skipIf(!hasDist)('ships dist/ for both module formats with types', () => {
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts',
+      'dist/reference/index.js', 'dist/reference/index.cjs', 'dist/reference/index.d.ts', 'dist/reference/index.d.cts']) {
+      expect(files).toContain(f);
+    }
+  });
+  test.skipIf(!hasPrebuilds)('ships the prebuild', () => {
+    expect(files).toContain('prebuilds/linux-x64/logitkit.node');
+  });
+  test('ships nothing heavy: no tests, benches, build output or TypeScript sources', () => {
+    expect(files.filter((f) => /^(test|bench|build|lib|scripts|docs|coverage|node_modules|\.ci)\//.test(f) || f.endsWith('.tgz'))).toEqual([]);
+  });
+  test('MIT licence, as package.json says', () => {
+    expect(pkg.license).toBe('MIT');
+    const text = readFileSync(join(root, 'LICENSE'), 'utf8');
+    expect(text).toMatch(/^MIT License/);
+    expect(text).toMatch(/Copyright \(c\) \d{4} logitkit contributors/);
+  });
+  test('exports and files stay consistent', () => {
+    for (const cond of Object.values(pkg.exports['.']) as Record<string, string>[]) {
+      for (const target of Object.values(cond)) expect(target.startsWith('./dist/')).toBe(true);
+    }
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist/', 'prebuilds/', 'native/', 'CMakeLists.txt', 'binding.gyp']));
+    expect(pkg.dependencies).toEqual({ 'node-addon-api': expect.any(String), 'node-gyp-build': expect.any(String) });
+    expect(pkg.scripts.install).toBe('node-gyp-build');
+  });
+});
