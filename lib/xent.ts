@@ -1,18 +1,320 @@
-// Public fused softmax cross-entropy and binary cross-entropy with logits (issue 3).
+// Public fused softmax cross-entropy and binary cross-entropy with logits (issue 3): validate
+// everything (including the label scan) before any kernel runs, then call the backend.
+import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels.js';
+import { describe, f32, i32, integer, number, options, outF32 } from './validate.js';
 
-/** Raw kernels of this family, implemented by the addon and by lib/reference/xent.ts. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface XentKernels {}
+export type Reduction = 'mean' | 'sum' | 'none';
 
-function notYet(name: string): never {
-  throw new Error(`${name} is not implemented yet`);
+/**
+ * Raw kernels of this family, implemented by the addon (native/bindings/xent.cc) and by
+ * lib/reference/xent.ts. Arguments are already validated; outputs are always supplied.
+ */
+export interface XentKernels {
+  /**
+   * Fused forward + backward over rows = labels.length rows of `cols` logits. Writes lse (rows),
+   * rowLoss (rows, when not null), grad (rows·cols, when not null; may alias logits) and
+   * total[0] (the reduced loss: the sum of the row losses for 'sum' and 'none').
+   */
+  softmaxCrossEntropy(
+    logits: Float32Array, labels: Int32Array, cols: number, ignoreIndex: number, labelSmoothing: number,
+    classWeights: Float32Array | null, zLoss: number, reduction: Reduction,
+    grad: Float32Array | null, lse: Float32Array, rowLoss: Float32Array | null, total: Float64Array,
+  ): Float64Array;
+  softmaxCrossEntropyAsync(
+    logits: Float32Array, labels: Int32Array, cols: number, ignoreIndex: number, labelSmoothing: number,
+    classWeights: Float32Array | null, zLoss: number, reduction: Reduction,
+    grad: Float32Array | null, lse: Float32Array, rowLoss: Float32Array | null, total: Float64Array,
+  ): Promise<Float64Array>;
+  /** Elementwise; element i uses posWeight[i mod posWeight.length] (1 when null). */
+  binaryCrossEntropyWithLogits(
+    logits: Float32Array, targets: Float32Array, posWeight: Float32Array | null, reduction: Reduction,
+    grad: Float32Array | null, loss: Float32Array | null, total: Float64Array,
+  ): Float64Array;
+}
+
+export interface SoftmaxCrossEntropyOptions {
+  /** 'mean' (default): Σ loss / Σ w_y over non-ignored rows; 'sum'; 'none': one loss per row. */
+  reduction?: Reduction;
+  /** Rows whose label equals this are skipped: loss 0, gradient 0 (default -100). An int32. */
+  ignoreIndex?: number;
+  /** Label smoothing ε ∈ [0, 1] (default 0): the target is (1−ε)·onehot(y) + ε/C. */
+  labelSmoothing?: number;
+  /** Per-class weights, Float32Array(cols), each finite and ≥ 0 (PyTorch's `weight`). */
+  classWeights?: Float32Array;
+  /** z-loss coefficient λ ≥ 0 (default 0): adds λ·w_y·lse² per non-ignored row. */
+  zLoss?: number;
+  /**
+   * true (default): return the gradient in a new array; false: forward only; a Float32Array of
+   * logits.length: write the gradient there. It may be `logits` itself (in-place backward: the
+   * gradient overwrites the logits, no extra rows×cols allocation).
+   */
+  grad?: boolean | Float32Array;
+}
+
+export interface SoftmaxCrossEntropyResult<TLoss extends number | Float32Array = number | Float32Array> {
+  /** A number for 'mean' and 'sum' (computed in float64), a Float32Array(rows) for 'none'. */
+  loss: TLoss;
+  /** Gradient of the reduced loss with respect to the logits; absent with `grad: false`. */
+  grad?: Float32Array;
+  /** log Σⱼ exp(xⱼ) per row (every row, ignored ones included), for reuse. */
+  lse: Float32Array;
+}
+
+export interface BinaryCrossEntropyOptions {
+  /** 'mean' (default, over every element), 'sum', or 'none' (one loss per element). */
+  reduction?: Reduction;
+  /**
+   * PyTorch's `pos_weight` w: a number, or a Float32Array whose length P divides
+   * logits.length; element i uses posWeight[i mod P], i.e. it is broadcast along the trailing
+   * dimension (a (rows, cols) batch takes a Float32Array(cols), one weight per class). Each
+   * weight finite and ≥ 0 (default 1).
+   */
+  posWeight?: number | Float32Array;
+  /** Output buffer for the gradient (logits.length); may be `logits` itself (in place). */
+  grad?: Float32Array;
+}
+
+export interface BinaryCrossEntropyResult<TLoss extends number | Float32Array = number | Float32Array> {
+  /** A number for 'mean' and 'sum' (accumulated in float64), a Float32Array for 'none'. */
+  loss: TLoss;
+  /** Gradient of the reduced loss with respect to the logits. */
+  grad: Float32Array;
+}
+
+const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+
+function reductionOf(v: unknown, name: string): Reduction {
+  if (v === undefined) return 'mean';
+  if (typeof v !== 'string') {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a string, received ${describe(v)}`);
+  }
+  if (!REDUCTIONS.includes(v as Reduction)) {
+    throw rangeError(`${name} = ${JSON.stringify(v)} is out of range: expected 'mean', 'sum' or 'none'`);
+  }
+  return v as Reduction;
+}
+
+/** A finite number ≥ 0 (weights, coefficients). */
+function nonNegative(v: unknown, name: string): number {
+  const n = number(v, name);
+  if (!(n >= 0) || !Number.isFinite(n)) throw rangeError(`${name} = ${n} is out of range: expected a finite number ≥ 0`);
+  return n;
+}
+
+/** Every element finite and ≥ 0. */
+function nonNegativeElements(a: Float32Array, name: string): void {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (!(v >= 0) || v === Infinity) throw rangeError(`${name}[${i}] = ${v} is out of range: expected a finite number ≥ 0`);
+  }
+}
+
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/** The gradient buffer must not share memory with read-only inputs (labels, weights). */
+function disjoint(out: Float32Array, name: string, inputs: [ArrayBufferView | null, string][]): void {
+  for (const [x, xName] of inputs) {
+    if (x && overlaps(out, x)) throw rangeError(`${name} overlaps ${xName}: it must not share memory with it`);
+  }
+}
+
+interface CeArgs {
+  logits: Float32Array;
+  labels: Int32Array;
+  cols: number;
+  ignoreIndex: number;
+  labelSmoothing: number;
+  classWeights: Float32Array | null;
+  zLoss: number;
+  reduction: Reduction;
+  grad: Float32Array | null;
+}
+
+function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): CeArgs {
+  const x = f32(logits, `${fn}: logits`);
+  const y = i32(labels, `${fn}: labels`);
+  const o = options<SoftmaxCrossEntropyOptions>(opts, `${fn}: options`);
+  const rows = y.length;
+  const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
+  const ignoreIndex = o.ignoreIndex === undefined ? -100 : integer(o.ignoreIndex, `${fn}: options.ignoreIndex`, -(2 ** 31), 2 ** 31 - 1);
+  const ls = o.labelSmoothing === undefined ? 0 : number(o.labelSmoothing, `${fn}: options.labelSmoothing`);
+  if (!(ls >= 0 && ls <= 1)) throw rangeError(`${fn}: options.labelSmoothing = ${ls} is out of range: expected a number in [0, 1]`);
+  const zLoss = o.zLoss === undefined ? 0 : nonNegative(o.zLoss, `${fn}: options.zLoss`);
+  const w = o.classWeights === undefined ? null : f32(o.classWeights, `${fn}: options.classWeights`);
+
+  let cols: number;
+  if (rows === 0) {
+    if (x.length !== 0) throw rangeError(`${fn}: logits.length = ${x.length} is out of range: expected 0 for an empty labels array`);
+    cols = w ? w.length : 0;
+  } else {
+    if (x.length === 0 || x.length % rows !== 0) {
+      throw rangeError(`${fn}: logits.length = ${x.length} is not a positive multiple of labels.length = ${rows}`);
+    }
+    cols = x.length / rows;
+  }
+  if (w) {
+    if (w.length !== cols) throw rangeError(`${fn}: options.classWeights.length = ${w.length} is out of range: expected cols = ${cols}`);
+    nonNegativeElements(w, `${fn}: options.classWeights`);
+  }
+  for (let r = 0; r < rows; r++) {
+    const v = y[r];
+    if (v !== ignoreIndex && !(v >= 0 && v < cols)) {
+      throw rangeError(`${fn}: labels[${r}] = ${v} is out of range [0, ${cols}) (ignoreIndex = ${ignoreIndex})`);
+    }
+  }
+
+  let grad: Float32Array | null;
+  const g = o.grad;
+  if (g === undefined || g === true) grad = new Float32Array(x.length);
+  else if (g === false) grad = null;
+  else if (g instanceof Float32Array) {
+    grad = outF32(g, x.length, `${fn}: options.grad`, [x]);
+    disjoint(grad, `${fn}: options.grad`, [[y, 'labels'], [w, 'options.classWeights']]);
+  } else {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.grad must be a boolean or a Float32Array, received ${describe(g)}`);
+  }
+  return { logits: x, labels: y, cols, ignoreIndex, labelSmoothing: ls, classWeights: w, zLoss, reduction, grad };
 }
 
 export function createXentApi(k: Kernels) {
-  void k;
-  function softmaxCrossEntropy(..._args: unknown[]): unknown { return notYet('softmaxCrossEntropy'); }
-  async function softmaxCrossEntropyAsync(..._args: unknown[]): Promise<unknown> { return notYet('softmaxCrossEntropyAsync'); }
-  function binaryCrossEntropyWithLogits(..._args: unknown[]): unknown { return notYet('binaryCrossEntropyWithLogits'); }
+  function ceCall(a: CeArgs) {
+    const rows = a.labels.length;
+    const lse = new Float32Array(rows);
+    const rowLoss = a.reduction === 'none' ? new Float32Array(rows) : null;
+    const total = new Float64Array(1);
+    const args = [
+      a.logits, a.labels, a.cols, a.ignoreIndex, a.labelSmoothing, a.classWeights, a.zLoss, a.reduction,
+      a.grad, lse, rowLoss, total,
+    ] as const;
+    const result = (): SoftmaxCrossEntropyResult => {
+      const r: SoftmaxCrossEntropyResult = { loss: rowLoss ?? total[0], lse };
+      if (a.grad) r.grad = a.grad;
+      return r;
+    };
+    return { args, result };
+  }
+
+  /**
+   * Fused softmax cross-entropy, forward and backward in one call: PyTorch's
+   * `F.cross_entropy(logits, labels, weight, ignore_index, reduction, label_smoothing)` and its
+   * gradient, plus an optional z-loss. rows = labels.length, cols = logits.length / rows.
+   *
+   * Per non-ignored row, with p = softmax(x), w the class weights (all ones when absent),
+   * W = Σ_c w_c, ε = labelSmoothing, λ = zLoss:
+   *   ℓ = (1−ε)·w_y·(lse − x_y) + (ε/C)·Σ_c w_c·(lse − x_c) + λ·w_y·lse²
+   *   ∂ℓ/∂xⱼ = pⱼ·((1−ε)·w_y + (ε/C)·W + 2λ·w_y·lse) − (1−ε)·w_y·[j = y] − (ε/C)·wⱼ
+   * Ignored rows (label = ignoreIndex) have loss 0 and gradient 0 and do not count in 'mean',
+   * which divides by Σ w_y over the non-ignored rows (their number when unweighted), as PyTorch.
+   *
+   * - `grad` is the gradient of the reduced loss; for 'none' it is the gradient of the sum of
+   *   the per-row losses (what `loss.sum().backward()` gives in PyTorch).
+   * - 'mean' with nothing to average over (every row ignored, or every non-ignored row's label
+   *   weight 0, or no rows): loss NaN, as PyTorch gives for all-ignored (0/0), and a zero
+   *   gradient (no NaN reaches the weights).
+   * - z-loss with class weights: the z term of a row is weighted by w_y like the rest of the row,
+   *   so 'mean' is a weighted mean of (CE + λ·lse²) and scaling every weight by a constant
+   *   changes nothing (without weights it is plain λ·lse² per row).
+   * - `-Infinity` logits are masks (probability 0). A label pointing at a `-Infinity` logit
+   *   gives loss +Infinity (and the finite gradient p − target); with label smoothing any
+   *   masked class with a non-zero weight makes the loss +Infinity (as PyTorch), while a class
+   *   of weight 0 contributes 0. A row whose logits are all `-Infinity` has lse = -Infinity,
+   *   p = 0 and, unless ignored, loss +Infinity. A NaN logit makes its row's loss, lse and
+   *   gradient NaN.
+   * - Native kernels: one pass over the logits for the row statistics, one to write the
+   *   gradient; per-row losses in float64, summed in row order (same result for any thread
+   *   count). Nothing is written anywhere when validation fails.
+   * @example
+   * const { loss, grad, lse } = softmaxCrossEntropy(logits, labels, { labelSmoothing: 0.1 });
+   * softmaxCrossEntropy(logits, labels, { grad: logits }); // in-place backward
+   */
+  function softmaxCrossEntropy(
+    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none' },
+  ): SoftmaxCrossEntropyResult<Float32Array>;
+  function softmaxCrossEntropy(
+    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum' },
+  ): SoftmaxCrossEntropyResult<number>;
+  function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions): SoftmaxCrossEntropyResult;
+  function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions): SoftmaxCrossEntropyResult {
+    const { args, result } = ceCall(ceArgs('softmaxCrossEntropy', logits, labels, opts));
+    k.softmaxCrossEntropy(...args);
+    return result();
+  }
+
+  /**
+   * `softmaxCrossEntropy` off the JS thread. Validation errors reject the promise; the inputs
+   * and outputs stay referenced until it settles (do not modify them meanwhile).
+   */
+  function softmaxCrossEntropyAsync(
+    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none' },
+  ): Promise<SoftmaxCrossEntropyResult<Float32Array>>;
+  function softmaxCrossEntropyAsync(
+    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum' },
+  ): Promise<SoftmaxCrossEntropyResult<number>>;
+  function softmaxCrossEntropyAsync(
+    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions,
+  ): Promise<SoftmaxCrossEntropyResult>;
+  async function softmaxCrossEntropyAsync(
+    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions,
+  ): Promise<SoftmaxCrossEntropyResult> {
+    const { args, result } = ceCall(ceArgs('softmaxCrossEntropyAsync', logits, labels, opts));
+    await k.softmaxCrossEntropyAsync(...args);
+    return result();
+  }
+
+  /**
+   * PyTorch's `binary_cross_entropy_with_logits(logits, targets, pos_weight, reduction)` and
+   * its gradient, elementwise. With w the positive weight and t the target:
+   *   ℓ = (1−t)·x + (1 + (w−1)·t)·softplus(−x) = (1−t)·softplus(x) + w·t·softplus(−x)
+   *   dℓ/dx = σ(x)·(1 + (w−1)·t) − w·t = (1−t)·σ(x) − w·t·σ(−x)
+   * evaluated in the right-hand, cancellation-free forms with softplus(x) = max(x, 0) +
+   * log1p(e^−|x|), so it is exact to float precision for |x| up to 1e30 and beyond. `grad` is
+   * the gradient of the reduced loss ('mean' divides by logits.length; for 'none' it is the
+   * gradient of the sum). Targets are not range-checked (soft targets in [0, 1] are the
+   * intended use). 'mean' of an empty input is NaN. The native kernel computes each element's
+   * loss in float32 (one element above ~3.4e38, possible only for huge |x| with w > 1, is
+   * Infinity, as in PyTorch's float32) and accumulates in float64.
+   * @example binaryCrossEntropyWithLogits(logits, targets, { posWeight: 3 })
+   */
+  function binaryCrossEntropyWithLogits(
+    logits: Float32Array, targets: Float32Array, opts: BinaryCrossEntropyOptions & { reduction: 'none' },
+  ): BinaryCrossEntropyResult<Float32Array>;
+  function binaryCrossEntropyWithLogits(
+    logits: Float32Array, targets: Float32Array, opts?: BinaryCrossEntropyOptions & { reduction?: 'mean' | 'sum' },
+  ): BinaryCrossEntropyResult<number>;
+  function binaryCrossEntropyWithLogits(
+    logits: Float32Array, targets: Float32Array, opts?: BinaryCrossEntropyOptions,
+  ): BinaryCrossEntropyResult;
+  function binaryCrossEntropyWithLogits(
+    logits: Float32Array, targets: Float32Array, opts?: BinaryCrossEntropyOptions,
+  ): BinaryCrossEntropyResult {
+    const fn = 'binaryCrossEntropyWithLogits';
+    const x = f32(logits, `${fn}: logits`);
+    const t = f32(targets, `${fn}: targets`);
+    const o = options<BinaryCrossEntropyOptions>(opts, `${fn}: options`);
+    if (t.length !== x.length) throw rangeError(`${fn}: targets.length = ${t.length} is out of range: expected logits.length = ${x.length}`);
+    const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
+    let pw: Float32Array | null = null;
+    if (typeof o.posWeight === 'number') {
+      pw = new Float32Array([nonNegative(o.posWeight, `${fn}: options.posWeight`)]);
+    } else if (o.posWeight !== undefined) {
+      if (!(o.posWeight instanceof Float32Array)) {
+        throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.posWeight must be a number or a Float32Array, received ${describe(o.posWeight)}`);
+      }
+      pw = f32(o.posWeight, `${fn}: options.posWeight`);
+      if (pw.length === 0 || x.length % pw.length !== 0) {
+        throw rangeError(`${fn}: options.posWeight.length = ${pw.length} is out of range: expected a divisor of logits.length = ${x.length}`);
+      }
+      nonNegativeElements(pw, `${fn}: options.posWeight`);
+    }
+    const grad = outF32(o.grad, x.length, `${fn}: options.grad`, [x, t]);
+    if (o.posWeight instanceof Float32Array) disjoint(grad, `${fn}: options.grad`, [[o.posWeight, 'options.posWeight']]);
+    const loss = reduction === 'none' ? new Float32Array(x.length) : null;
+    const total = k.binaryCrossEntropyWithLogits(x, t, pw, reduction, grad, loss, new Float64Array(1));
+    return { loss: loss ?? total[0], grad };
+  }
+
   return { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits };
 }
