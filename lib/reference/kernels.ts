@@ -16,7 +16,12 @@ function philoxMap(
   for (let i = 0; i < out.length; i += 4) {
     philoxBlock(k0, k1, ctr[0], ctr[1], ctr[2], ctr[3], block, 0);
     for (let j = 0; j < 4 && i + j < out.length; j++) out[i + j] = f(block[j]);
-    for (let k = 0; k < 4 && ++ctr[k] === 0; k++); // 128-bit increment (Uint32Array wraps)
+    // 128-bit increment. Not `++ctr[k] === 0`: that expression is the unwrapped 2³², so the
+    // carry out of a word that wraps to 0 was lost.
+    for (let k = 0; k < 4; k++) {
+      ctr[k]++;
+      if (ctr[k] !== 0) break;
+    }
   }
   return out;
 }
