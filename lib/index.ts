@@ -14,7 +14,10 @@ export { backend, setThreads, type BackendInfo } from './backend.js';
 export { Rng, type StreamStart } from './rng.js';
 export type { LogitkitError, LogitkitErrorCode } from './errors.js';
 export type { SoftmaxOptions, LogSumExpOptions, ElementwiseOptions } from './softmax.js';
-export type { GumbelOptions } from './sampling.js';
+export type {
+  GumbelOptions, TruncatedGumbelOptions, CategoricalOptions, GumbelSoftmaxOptions, GumbelSoftmaxResult,
+  GumbelTopKOptions, GumbelTopKResult, RandomOptions, RowRandomOptions, SampleOptions, Param,
+} from './sampling.js';
 export { VERSION as version } from './version.js';
 
 export const {
@@ -24,5 +27,5 @@ export const {
 
 export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(kernels);
 export const { topk, topkAsync, argmax } = createTopkApi(kernels);
-export const { gumbel } = createSamplingApi(kernels);
+export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(kernels);
 

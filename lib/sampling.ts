@@ -1,22 +1,263 @@
-// Public Gumbel machinery and samplers built on Rng streams (issue 4 grows this file).
+// Public Gumbel machinery and samplers built on Rng streams (API.md "Random numbers and
+// Gumbel"; FEATURE-ANCHORS (d); the lecture's reparameterisation table).
+//
+// Every function takes one word of its Rng's Philox stream per uniform it needs, in row-major
+// order of its output, and starts on a fresh block; the Rng advances when the call is made.
+// Gumbel noise uses the whole word: with u = (w + ½)·2⁻³², E = −log u for w < 2³¹, else
+// E = −log1p(−(2³² − w − ½)·2⁻³²), and G = −log E (−3.13 … 22.87, never ±Infinity or NaN).
 import type { Kernels } from './kernels.js';
-import { rngFrom, type Rng } from './rng.js';
-import { finite, integer, options, outF32, positive } from './validate.js';
+import { rangeError, typeError } from './errors.js';
+import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
+import { describe, f32, finite, integer, isDetached, number, options, outF32, positive, rowsOf } from './validate.js';
 
 /** Raw kernels of this family, implemented by the addon and by lib/reference/sampling.ts. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface SamplingKernels {}
+export interface SamplingKernels {
+  /** out[i] = loc + scale·G(word i): the numbers of philoxGumbel, with interleaved Philox chains. */
+  sampleGumbel(
+    out: Float32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
+    loc: number, scale: number,
+  ): Float32Array;
+  /**
+   * out[r] = argmaxⱼ (x[r,j]·invT + G(word)), −1 for a row without a finite candidate. The words
+   * of row r are draws r·cols … of the stream (k0…c3), or draws 0 … cols−1 of row r's own stream
+   * when perRow (6 words a row: k0, k1, c0…c3) is given.
+   */
+  sampleCategorical(
+    x: Float32Array, cols: number, invT: number, out: Int32Array,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
+  ): Int32Array;
+  /** The k largest x + G per row, best first (ties: lower index); −1 / -Infinity past the support. */
+  gumbelTopK(
+    x: Float32Array, cols: number, k: number, indices: Int32Array, perturbed: Float32Array,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
+  ): void;
+  /** y = softmax((x + G)·invTau) per row (one-hot of the argmax when hard), index = the argmax. */
+  gumbelSoftmax(
+    x: Float32Array, cols: number, invTau: number, hard: boolean, y: Float32Array, index: Int32Array,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
+  ): Float32Array;
+  /** Gumbel(loc[i]) conditioned on ≤ T (tArr[i], or t when tArr is null): T − softplus(T − g). */
+  truncatedGumbel(
+    loc: Float32Array, t: number, tArr: Float32Array | null, out: Float32Array,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
+  ): Float32Array;
+}
 
-export interface GumbelOptions {
-  loc?: number;
-  scale?: number;
+/** Where the randomness of a call comes from: an Rng, or a seed for a fresh one. */
+export interface RandomOptions {
   rng?: Rng;
   seed?: number | bigint;
+}
+
+/** Per-row streams: row r draws from rngs[r] (each reserves cols words), independent of its batch. */
+export interface RowRandomOptions extends RandomOptions {
+  rngs?: Rng[];
+}
+
+export interface GumbelOptions extends RandomOptions {
+  loc?: number;
+  scale?: number;
   /** Output buffer of length n. */
   out?: Float32Array;
 }
 
+export interface TruncatedGumbelOptions extends RandomOptions {
+  /** Output buffer of loc's length; may be loc itself. */
+  out?: Float32Array;
+}
+
+export interface CategoricalOptions extends RowRandomOptions {
+  /** Samples from softmax(logits / temperature) (default 1). Finite, > 0. */
+  temperature?: number;
+  /** Output buffer of length rows. */
+  out?: Int32Array;
+}
+
+export interface GumbelSoftmaxOptions extends RowRandomOptions {
+  /** Relaxation temperature τ (default 1). Finite, > 0. */
+  tau?: number;
+  /** Return the one-hot of the argmax instead of the relaxed sample (default false). */
+  hard?: boolean;
+  /** Output buffer for y, of logits' length; may be logits itself. */
+  out?: Float32Array;
+}
+
+export interface GumbelSoftmaxResult {
+  /** softmax((logits + g)/τ) per row, or its one-hot argmax when `hard`. */
+  y: Float32Array;
+  /** The argmax of logits + g per row (−1 for a row that is all -Infinity). */
+  index: Int32Array;
+}
+
+export type GumbelTopKOptions = RowRandomOptions;
+
+export interface GumbelTopKResult {
+  /** rows × k column indices, per row in decreasing order of the perturbed value. */
+  indices: Int32Array;
+  /** rows × k perturbed logits logits[r, indices] + g, decreasing per row. */
+  perturbed: Float32Array;
+}
+
+/** A location/scale parameter: one number, or one value per output (the reparameterised form). */
+export type Param = number | Float32Array;
+
+export interface SampleOptions extends RandomOptions {
+  /** Output buffer of length n. */
+  out?: Float32Array;
+}
+
+const TWO32 = 2 ** 32;
+const TWO31 = 2 ** 31;
+
+// --- word transforms, in float64 (shared by both backends: bit-identical samples) ---------------
+
+/** The full-word Exp(1) of API.md: E = −log u (w < 2³¹) or −log1p(−(2³² − w − ½)·2⁻³²). */
+export function wordToExponential(w: number): number {
+  return w < TWO31 ? -Math.log((w + 0.5) * 2 ** -32) : -Math.log1p(-(TWO32 - w - 0.5) * 2 ** -32);
+}
+
+/** min(w, 2³² − 1 − w) + ½, scaled: the distance of u = (w + ½)·2⁻³² to the nearer end, exact. */
+function tail(w: number): number {
+  return (Math.min(w, TWO32 - 1 - w) + 0.5) * 2 ** -32;
+}
+
+/**
+ * Φ⁻¹(q) for q ∈ (0, ½] (so ≤ 0): Wichura's AS241 PPND16, relative error about 1e-16
+ * (the rational approximations also used by Python's statistics.NormalDist).
+ */
+export function ndtriLower(q: number): number {
+  const d = q - 0.5;
+  if (Math.abs(d) <= 0.425) {
+    const r = 0.180625 - d * d;
+    const num = (((((((2.5090809287301226727e3 * r + 3.3430575583588128105e4) * r + 6.7265770927008700853e4) * r +
+      4.5921953931549871457e4) * r + 1.3731693765509461125e4) * r + 1.9715909503065514427e3) * r +
+      1.3314166789178437745e2) * r + 3.387132872796366608) * d;
+    const den = ((((((5.226495278852854561e3 * r + 2.8729085735721942674e4) * r + 3.930789580009271061e4) * r +
+      2.1213794301586595867e4) * r + 5.3941960214247511077e3) * r + 6.871870074920579083e2) * r +
+      4.2313330701600911252e1) * r + 1;
+    return num / den;
+  }
+  let r = Math.sqrt(-Math.log(q));
+  let num: number, den: number;
+  if (r <= 5) {
+    r -= 1.6;
+    num = ((((((7.7454501427834140764e-4 * r + 2.27238449892691845833e-2) * r + 2.4178072517745061177e-1) * r +
+      1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r +
+      4.6303378461565452959) * r + 1.42343711074968357734;
+    den = ((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r + 1.51986665636164571966e-2) * r +
+      1.4810397642748007459e-1) * r + 6.8976733498510000455e-1) * r + 1.6763848301838038494) * r +
+      2.05319162663775882187) * r + 1;
+  } else {
+    r -= 5;
+    num = ((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 1.2426609473880784386e-3) * r +
+      2.6532189526576123093e-2) * r + 2.9656057182850489123e-1) * r + 1.7848265399172913358) * r +
+      5.4637849111641143699) * r + 6.6579046435011037772;
+    den = ((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
+      7.868691311456132591e-4) * r + 1.4875361290850614852e-2) * r + 1.3692988092273580531e-1) * r +
+      5.9983220655588793769e-1) * r + 1;
+  }
+  return -num / den;
+}
+
+/**
+ * The full-word standard normal: Φ⁻¹(u), u = (w + ½)·2⁻³², evaluated as ±Φ⁻¹(q) on the nearer
+ * tail q (exact), so words w and 2³² − 1 − w give exactly opposite values; |z| ≤ 6.36.
+ */
+export function wordToNormal(w: number): number {
+  const z = ndtriLower(tail(w));
+  return w >= TWO31 ? -z : z;
+}
+
+/** Standard Laplace: the top bit is the sign, the magnitude −log((m + ½)·2⁻³¹), m = min(w, 2³²−1−w). */
+export function wordToLaplace(w: number): number {
+  const mag = -Math.log(2 * tail(w));
+  return w >= TWO31 ? mag : -mag;
+}
+
+/** Standard Cauchy tan(π(u − ½)) = ±1/tan(π·q), q the nearer tail (exact): no cancellation at u → ½ ± ½. */
+export function wordToCauchy(w: number): number {
+  const c = 1 / Math.tan(Math.PI * tail(w));
+  return w >= TWO31 ? c : -c;
+}
+
+/** An open uniform from the whole word, (w + ½)·2⁻³² (float64). */
+const wordToUniform64 = (w: number): number => (w + 0.5) * 2 ** -32;
+
+// --- argument helpers ---------------------------------------------------------------------------
+
+function i32Out(out: unknown, length: number, name: string): Int32Array {
+  if (out === undefined) return new Int32Array(length);
+  if (!(out instanceof Int32Array)) {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an Int32Array, received ${describe(out)}`);
+  }
+  if (isDetached(out)) throw typeError('ERR_LOGITKIT_DETACHED', `${name} is backed by a detached ArrayBuffer`);
+  if (out.length !== length) throw rangeError(`${name}.length = ${out.length} is out of range: expected ${length}`);
+  return out;
+}
+
+function bool(v: unknown, name: string, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a boolean, received ${describe(v)}`);
+  return v;
+}
+
+/**
+ * The streams of a row-wise call, checked before anything is reserved: either one Rng (rows take
+ * consecutive stretches of cols words) or `rngs`, one Rng per row, each reserving cols words.
+ */
+function rowStreams(o: Partial<RowRandomOptions>, rows: number, cols: number, fn: string): () => { s: StreamStart; perRow: Uint32Array | null } {
+  if (o.rngs === undefined) {
+    const rng = rngFrom(o, fn);
+    return () => ({ s: rng.reserve(rows * cols), perRow: null });
+  }
+  if (o.rng !== undefined || o.seed !== undefined) {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: give options.rngs or options.rng / options.seed, not both`);
+  }
+  const rngs = o.rngs as unknown;
+  if (!Array.isArray(rngs)) {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.rngs must be an array of Rng (one per row), received ${describe(rngs)}`);
+  }
+  if (rngs.length !== rows) throw rangeError(`${fn}: options.rngs.length = ${rngs.length} is out of range: expected rows = ${rows}`);
+  rngs.forEach((r, i) => {
+    if (!isRng(r)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.rngs[${i}] must be an Rng, received ${describe(r)}`);
+  });
+  return () => {
+    const perRow = new Uint32Array(6 * rows);
+    for (let r = 0; r < rows; r++) {
+      const s = (rngs[r] as Rng).reserve(cols);
+      perRow.set([s.k0, s.k1, s.c0, s.c1, s.c2, s.c3], 6 * r);
+    }
+    return { s: { k0: 0, k1: 0, c0: 0, c1: 0, c2: 0, c3: 0 }, perRow };
+  };
+}
+
+/** A number or a Float32Array of length n; `check` validates a number. */
+function param(v: unknown, dflt: number, n: number, name: string, check: (x: unknown, name: string) => number): Param {
+  if (v === undefined) return dflt;
+  if (typeof v === 'number') return check(v, name);
+  if (v instanceof Float32Array) {
+    f32(v, name);
+    if (v.length !== n) throw rangeError(`${name}.length = ${v.length} is out of range: expected n = ${n}`);
+    return v;
+  }
+  throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a number or a Float32Array of length ${n}, received ${describe(v)}`);
+}
+
+const at = (p: Param, i: number): number => (typeof p === 'number' ? p : p[i]);
+
+function nonNegative(v: unknown, name: string): number {
+  const x = number(v, name);
+  if (!(x >= 0) || !Number.isFinite(x)) throw rangeError(`${name} = ${x} is out of range: expected a finite number ≥ 0`);
+  return x;
+}
+
 export function createSamplingApi(k: Kernels) {
+  /** n raw words of the stream (one per uniform the caller needs). */
+  function words(rng: Rng, n: number): Uint32Array {
+    const s = rng.reserve(n);
+    return k.philoxUint32(new Uint32Array(n), s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
+  }
+
   /**
    * n draws of Gumbel(loc, scale) = loc + scale·G, G = −log(−log u), from the full-word
    * transform of API.md: one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.
@@ -30,8 +271,272 @@ export function createSamplingApi(k: Kernels) {
     const out = outF32(o.out, n, 'gumbel: options.out');
     const rng = rngFrom(o, 'gumbel');
     const s = rng.reserve(n);
-    return k.philoxGumbel(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, loc, scale);
+    return k.sampleGumbel(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, loc, scale);
   }
 
-  return { gumbel };
+  /**
+   * Samples of Gumbel(loc[i]) conditioned on being ≤ T (T a number, or one per element), one
+   * word each: from an untruncated g = loc + G, T − softplus(T − g), evaluated as
+   * g − log1p(e^(g−T)) when g ≤ T and T − log1p(e^(T−g)) otherwise, so it stays finite and
+   * accurate for any loc − T (tested from −50 to +50; far above T the sample rounds to T).
+   * `T = Infinity` gives untruncated Gumbel(loc). Elements of loc / T are not checked
+   * (NaN propagates). The lecture's inverse CDF, −log(e^(−T) + e^(−g)), is the same number.
+   * @example truncatedGumbel(new Float32Array([0, 5]), 1, { seed: 7 })
+   */
+  function truncatedGumbel(loc: Float32Array, T: number | Float32Array, opts?: TruncatedGumbelOptions): Float32Array {
+    const la = f32(loc, 'truncatedGumbel: loc');
+    let t = 0;
+    let tArr: Float32Array | null = null;
+    if (typeof T === 'number') {
+      if (Number.isNaN(T) || T === -Infinity) throw rangeError(`truncatedGumbel: T = ${T} is out of range: expected a number > -Infinity`);
+      t = T;
+    } else if (T instanceof Float32Array) {
+      tArr = f32(T, 'truncatedGumbel: T');
+      if (tArr.length !== la.length) throw rangeError(`truncatedGumbel: T.length = ${tArr.length} is out of range: expected loc.length = ${la.length}`);
+    } else {
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `truncatedGumbel: T must be a number or a Float32Array, received ${describe(T)}`);
+    }
+    const o = options<TruncatedGumbelOptions>(opts, 'truncatedGumbel: options');
+    const out = outF32(o.out, la.length, 'truncatedGumbel: options.out', tArr ? [la, tArr] : [la]);
+    const s = rngFrom(o, 'truncatedGumbel').reserve(la.length);
+    return k.truncatedGumbel(la, t, tArr, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
+  }
+
+  /**
+   * One index per row drawn from softmax(logits / temperature) by the Gumbel-max trick,
+   * argmaxⱼ (xⱼ/τ + gⱼ), fused: the noise is made in registers, never stored. One word per
+   * logit, row-major (row r uses rngs[r] when `rngs` is given). `-Infinity` logits are never
+   * chosen; a row with nothing else (all `-Infinity`) gives the sentinel −1. Ties go to the
+   * lower index; a NaN logit ranks above every number (as torch.argmax), so the first NaN of a
+   * row is returned.
+   * @example sampleCategorical(logits, 50257, { temperature: 0.8, seed: 1 })
+   */
+  function sampleCategorical(logits: Float32Array, cols: number, opts?: CategoricalOptions): Int32Array {
+    const x = f32(logits, 'sampleCategorical: logits');
+    const { rows } = rowsOf(x, cols, 'sampleCategorical: logits');
+    const o = options<CategoricalOptions>(opts, 'sampleCategorical: options');
+    const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'sampleCategorical: options.temperature');
+    const out = i32Out(o.out, rows, 'sampleCategorical: options.out');
+    const { s, perRow } = rowStreams(o, rows, cols, 'sampleCategorical')();
+    return k.sampleCategorical(x, cols, invT, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+  }
+
+  /**
+   * The Gumbel-softmax (Concrete) relaxation y = softmax((logits + g)/τ) per row, computed
+   * from the perturbed logits with the max subtracted (stable as τ → 0), and index = the argmax
+   * of logits + g (a sample of softmax(logits); −1 for an all `-Infinity` row, whose y is 0).
+   * `hard: true` returns y = one-hot(index), the forward pass of PyTorch's straight-through
+   * `gumbel_softmax(hard=True)`. One word per logit, row-major.
+   * Backward (through the soft y, also for straight-through): dL/dlogits =
+   * `softmaxBackward(y, dy, cols)` / τ, with y the soft sample.
+   * @example const { y, index } = gumbelSoftmax(logits, 10, { tau: 0.5, seed: 3 })
+   */
+  function gumbelSoftmax(logits: Float32Array, cols: number, opts?: GumbelSoftmaxOptions): GumbelSoftmaxResult {
+    const x = f32(logits, 'gumbelSoftmax: logits');
+    const { rows } = rowsOf(x, cols, 'gumbelSoftmax: logits');
+    const o = options<GumbelSoftmaxOptions>(opts, 'gumbelSoftmax: options');
+    const invTau = o.tau === undefined ? 1 : 1 / positive(o.tau, 'gumbelSoftmax: options.tau');
+    const hard = bool(o.hard, 'gumbelSoftmax: options.hard', false);
+    const y = outF32(o.out, x.length, 'gumbelSoftmax: options.out', [x]);
+    const index = new Int32Array(rows);
+    const { s, perRow } = rowStreams(o, rows, cols, 'gumbelSoftmax')();
+    k.gumbelSoftmax(x, cols, invTau, hard, y, index, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+    return { y, index };
+  }
+
+  /**
+   * k draws without replacement per row from softmax(logits) by the Gumbel-top-k trick: the
+   * k largest logits + g, fused with the selection heap (no noise array), best first (ties:
+   * lower index). The order is an exact Plackett–Luce sample; `perturbed` holds the k perturbed
+   * values for estimators (e.g. the (k+1)-th as a threshold: ask for k + 1). One word per logit,
+   * row-major (row r uses rngs[r] when given). `-Infinity` logits are never drawn: slots past
+   * a row's number of finite logits get index −1 and perturbed -Infinity.
+   * @example gumbelTopK(logits, 50257, 16, { seed: 5 })
+   */
+  function gumbelTopK(logits: Float32Array, cols: number, kk: number, opts?: GumbelTopKOptions): GumbelTopKResult {
+    const x = f32(logits, 'gumbelTopK: logits');
+    const { rows } = rowsOf(x, cols, 'gumbelTopK: logits');
+    integer(kk, 'gumbelTopK: k', 0, cols);
+    const o = options<GumbelTopKOptions>(opts, 'gumbelTopK: options');
+    const indices = new Int32Array(rows * kk);
+    const perturbed = new Float32Array(rows * kk);
+    const { s, perRow } = rowStreams(o, rows, cols, 'gumbelTopK')();
+    k.gumbelTopK(x, cols, kk, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+    return { indices, perturbed };
+  }
+
+  // --- the reparameterisation table (lk.sample) -------------------------------------------------
+
+  /** Common checks of a sampler: n, options, the output and the Rng (nothing reserved yet). */
+  function samplerArgs(fn: string, n: unknown, opts: unknown) {
+    integer(n, `${fn}: n`, 0);
+    const o = options<SampleOptions>(opts, `${fn}: options`);
+    const out = outF32(o.out, n as number, `${fn}: options.out`);
+    const rng = rngFrom(o, fn);
+    return { out, rng };
+  }
+
+  function paramsOf<T extends object>(v: unknown, fn: string): Partial<T> {
+    return options<T>(v, `${fn}: params`);
+  }
+
+  /** out[i] = a[i] + b[i]·f(word i), one word per draw. */
+  function locScale(n: number, a: Param, b: Param, f: (w: number) => number, rng: Rng, out: Float32Array): Float32Array {
+    const w = words(rng, n);
+    if (typeof a === 'number' && typeof b === 'number') for (let i = 0; i < n; i++) out[i] = a + b * f(w[i]);
+    else for (let i = 0; i < n; i++) out[i] = at(a, i) + at(b, i) * f(w[i]);
+    return out;
+  }
+
+  /**
+   * A reader of consecutive words from the Rng's current position, for samplers that consume a
+   * data-dependent number of words (rejection). `done()` advances the Rng past what was read.
+   */
+  function wordReader(rng: Rng, hint: number) {
+    const src = rng.clone();
+    const chunk = Math.max(64, Math.ceil(hint / 4) * 4);
+    let buf: Uint32Array = new Uint32Array(0);
+    let pos = 0;
+    let used = 0;
+    return {
+      next(): number {
+        if (pos === buf.length) {
+          const s = src.reserve(chunk);
+          buf = k.philoxUint32(new Uint32Array(chunk), s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
+          pos = 0;
+        }
+        used++;
+        return buf[pos++];
+      },
+      done(): void {
+        rng.advance(Math.ceil(used / 4));
+      },
+    };
+  }
+
+  /**
+   * Standard Gamma(shape) by Marsaglia & Tsang (2000), reading words in order: each attempt takes
+   * one word for its normal x and, when 1 + c·x > 0, one word for its uniform; shape < 1 samples
+   * Gamma(shape + 1) and multiplies by U^(1/shape) (one more word, in log space).
+   */
+  function gammaStd(shape: number, next: () => number): number {
+    const boost = shape < 1;
+    const a = boost ? shape + 1 : shape;
+    const d = a - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    let g: number;
+    for (;;) {
+      const x = wordToNormal(next());
+      let v = 1 + c * x;
+      if (v <= 0) continue;
+      v = v * v * v;
+      const u = wordToUniform64(next());
+      const x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) {
+        g = d * v;
+        break;
+      }
+    }
+    if (boost) g = Math.exp(Math.log(g) + Math.log(wordToUniform64(next())) / shape);
+    return g;
+  }
+
+  const sample = {
+    /**
+     * Normal(mean, std) = mean + std·z, z = Φ⁻¹(u) by inverse CDF of the whole word (one word per
+     * draw; |z| ≤ 6.36). mean / std may be Float32Arrays of length n (the diagonal μ + σ·ε).
+     * @example sample.normal(1000, { mean: 0, std: 2 }, { seed: 1 })
+     */
+    normal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
+      const { out, rng } = samplerArgs('sample.normal', n, opts);
+      const p = paramsOf<{ mean: Param; std: Param }>(params, 'sample.normal');
+      const mean = param(p.mean, 0, n, 'sample.normal: params.mean', finite);
+      const std = param(p.std, 1, n, 'sample.normal: params.std', nonNegative);
+      return locScale(n, mean, std, wordToNormal, rng, out);
+    },
+    /**
+     * Exponential(rate) = E / rate, E the full-word Exp(1) of API.md (one word per draw,
+     * 1.2e-10 ≤ E ≤ 22.2). rate may be a Float32Array of length n.
+     */
+    exponential(n: number, params?: { rate?: Param }, opts?: SampleOptions): Float32Array {
+      const { out, rng } = samplerArgs('sample.exponential', n, opts);
+      const p = paramsOf<{ rate: Param }>(params, 'sample.exponential');
+      const rate = param(p.rate, 1, n, 'sample.exponential: params.rate', positive);
+      const w = words(rng, n);
+      for (let i = 0; i < n; i++) out[i] = wordToExponential(w[i]) / at(rate, i);
+      return out;
+    },
+    /**
+     * Laplace(loc, scale) = loc − scale·sgn(u − ½)·log(1 − 2|u − ½|): the word's top bit is the
+     * sign, its other 31 bits the magnitude (one word per draw, |x − loc| ≤ 22.2·scale).
+     */
+    laplace(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
+      const { out, rng } = samplerArgs('sample.laplace', n, opts);
+      const p = paramsOf<{ loc: Param; scale: Param }>(params, 'sample.laplace');
+      const loc = param(p.loc, 0, n, 'sample.laplace: params.loc', finite);
+      const scale = param(p.scale, 1, n, 'sample.laplace: params.scale', positive);
+      return locScale(n, loc, scale, wordToLaplace, rng, out);
+    },
+    /** Cauchy(loc, scale) = loc + scale·tan(π(u − ½)), one word per draw (|x − loc| ≤ 2.7e9·scale). */
+    cauchy(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
+      const { out, rng } = samplerArgs('sample.cauchy', n, opts);
+      const p = paramsOf<{ loc: Param; scale: Param }>(params, 'sample.cauchy');
+      const loc = param(p.loc, 0, n, 'sample.cauchy: params.loc', finite);
+      const scale = param(p.scale, 1, n, 'sample.cauchy: params.scale', positive);
+      return locScale(n, loc, scale, wordToCauchy, rng, out);
+    },
+    /** exp(Normal(mean, std)) (mean / std of the underlying normal), one word per draw. */
+    logNormal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
+      const { out, rng } = samplerArgs('sample.logNormal', n, opts);
+      const p = paramsOf<{ mean: Param; std: Param }>(params, 'sample.logNormal');
+      const mean = param(p.mean, 0, n, 'sample.logNormal: params.mean', finite);
+      const std = param(p.std, 1, n, 'sample.logNormal: params.std', nonNegative);
+      const w = words(rng, n);
+      for (let i = 0; i < n; i++) out[i] = Math.exp(at(mean, i) + at(std, i) * wordToNormal(w[i]));
+      return out;
+    },
+    /** ±1 with probability ½ each: +1 when the word's top bit is set (one word per draw). */
+    rademacher(n: number, params?: Record<string, never>, opts?: SampleOptions): Float32Array {
+      const { out, rng } = samplerArgs('sample.rademacher', n, opts);
+      paramsOf(params, 'sample.rademacher');
+      const w = words(rng, n);
+      for (let i = 0; i < n; i++) out[i] = w[i] >= TWO31 ? 1 : -1;
+      return out;
+    },
+    /**
+     * Gamma(shape, rate) (mean shape/rate) by Marsaglia–Tsang. Rejection makes the number of words
+     * data-dependent, so it reads the stream in order, output by output: per attempt one word
+     * (normal) plus one (uniform) when the attempt gets that far; shape < 1 adds one word per
+     * output for the U^(1/shape) boost. About 2.05 words per draw for shape ≥ 1 (3.05 below); the
+     * Rng then advances past the words read (rounded up to a block). The transform runs in
+     * float64 on both backends, so samples are identical. rate may be a Float32Array of length n;
+     * a tiny shape underflows to 0 in float32.
+     */
+    gamma(n: number, params: { shape: number; rate?: Param }, opts?: SampleOptions): Float32Array {
+      const { out, rng } = samplerArgs('sample.gamma', n, opts);
+      const p = paramsOf<{ shape: number; rate: Param }>(params, 'sample.gamma');
+      const shape = positive(p.shape, 'sample.gamma: params.shape');
+      const rate = param(p.rate, 1, n, 'sample.gamma: params.rate', positive);
+      const rd = wordReader(rng, Math.ceil(2.2 * n) + 16);
+      for (let i = 0; i < n; i++) out[i] = gammaStd(shape, rd.next) / at(rate, i);
+      rd.done();
+      return out;
+    },
+    /**
+     * InverseGamma(shape, scale) = 1/X, X ~ Gamma(shape, rate = scale), i.e. scale / Gamma(shape):
+     * the words of sample.gamma. scale may be a Float32Array of length n.
+     */
+    inverseGamma(n: number, params: { shape: number; scale?: Param }, opts?: SampleOptions): Float32Array {
+      const { out, rng } = samplerArgs('sample.inverseGamma', n, opts);
+      const p = paramsOf<{ shape: number; scale: Param }>(params, 'sample.inverseGamma');
+      const shape = positive(p.shape, 'sample.inverseGamma: params.shape');
+      const scale = param(p.scale, 1, n, 'sample.inverseGamma: params.scale', positive);
+      const rd = wordReader(rng, Math.ceil(2.2 * n) + 16);
+      for (let i = 0; i < n; i++) out[i] = at(scale, i) / gammaStd(shape, rd.next);
+      rd.done();
+      return out;
+    },
+  };
+
+  return { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample };
 }

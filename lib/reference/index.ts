@@ -26,5 +26,5 @@ export const {
 
 export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(referenceKernels);
 export const { topk, topkAsync, argmax } = createTopkApi(referenceKernels);
-export const { gumbel } = createSamplingApi(referenceKernels);
+export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(referenceKernels);
 export { referenceKernels as kernels };

@@ -1,9 +1,55 @@
-// Sampling family kernel signatures (stub: filled in by its issue).
+// Sampling family: Gumbel noise and the Gumbel tricks, fused with their Philox stream so the
+// noise lives in registers and is never stored (API.md "Random numbers and Gumbel").
+//
+// Tiers: scalar, avx2, avx512 (native/kernels/sampling_<isa>.cc, bodies in sampling_impl.inc).
+// Contract (tested against the float64 TypeScript reference, lib/reference/sampling.ts):
+// - draw i of a stream is word i%4 of block ctr + i/4 (rng.h); every kernel here consumes one
+//   word per element, in row-major order, so any tier, chain interleave or thread split
+//   reproduces the same draws;
+// - the noise of a word is the full-word Gumbel of API.md (u32_to_gumbel of the tier);
+// - a perturbed value x·inv_t + g that is -Inf (a masked logit) is never selected; NaN ranks
+//   above every number (as torch.argmax / torch.topk), so the first NaN of a row is selected;
+//   ties go to the lower index.
 #pragma once
 #include <cstdint>
 
+// Where the draws of each row start. Either one shared stream (`per_row == nullptr`): row r of
+// the call takes draws first + r·cols .. first + r·cols + cols − 1 of the stream (key, ctr);
+// or one stream per row: `per_row` holds 6 words per row (k0, k1, c0, c1, c2, c3) and row r
+// takes draws 0 .. cols − 1 of its own stream.
+struct LkRowStreams {
+  uint32_t key[2];
+  uint32_t ctr[4];
+  uint64_t first;
+  const uint32_t* per_row;
+};
+
+// out[r] = argmax_j (x[r,j]·inv_t + g[r,j]), or −1 when the row has no candidate (all -Inf).
+using lk_categorical_fn = void (*)(const float* x, int32_t* out, int64_t rows, int64_t cols, float inv_t,
+                                   const LkRowStreams* s);
+// idx/val (rows×k) = the k largest x + g per row, best first; slots beyond the row's finite
+// support get index −1 and value -Inf.
+using lk_gumbel_topk_fn = void (*)(const float* x, int32_t* idx, float* val, int64_t rows, int64_t cols, int64_t k,
+                                   const LkRowStreams* s);
+// z = (x + g)·inv_tau (rows×cols, may alias x) and argmax[r] as for categorical.
+using lk_perturb_fn = void (*)(const float* x, float* z, int32_t* argmax, int64_t rows, int64_t cols, float inv_tau,
+                               const LkRowStreams* s);
+// Gumbel(loc[i]) conditioned on ≤ T (t_arr[i], or t when t_arr is null), as T − softplus(T − g)
+// evaluated without cancellation: g − log1p(e^(g−T)) when g ≤ T, else T − log1p(e^(T−g)).
+// Draws [0, n) of the stream (key, ctr).
+using lk_trunc_gumbel_fn = void (*)(const float* loc, const float* t_arr, float t, float* out, int64_t n,
+                                    const uint32_t key[2], const uint32_t ctr[4]);
+// out[i] = loc + scale·G(word i): the same numbers as RngKernels::gumbel, with interleaved
+// Philox chains.
+using lk_gumbel_fill_fn = void (*)(float* out, int64_t n, const uint32_t key[2], const uint32_t ctr[4], float loc,
+                                   float scale);
+
 struct SamplingKernels {
-  int reserved_;  // placeholder until the family's kernels land
+  lk_categorical_fn categorical;
+  lk_gumbel_topk_fn gumbel_topk;
+  lk_perturb_fn perturb;
+  lk_trunc_gumbel_fn truncated_gumbel;
+  lk_gumbel_fill_fn gumbel;
 };
 
 void lk_sampling_kernels_scalar(SamplingKernels* t);
