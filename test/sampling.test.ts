@@ -355,6 +355,14 @@ describe('truncatedGumbel', () => {
       }
     }
   });
+  test(`native (${TIER}) keeps relative precision far above T (samples within e^(−50) of T = 0)`, () => {
+    for (const d of [50, 20, 0, -20, -50]) {
+      const loc = new Float32Array(2000).fill(d);
+      const a = lk.truncatedGumbel(loc, 0, { seed: 17 }), b = ref.truncatedGumbel(loc, 0, { seed: 17 });
+      // float32 g = loc + G carries |g|·2⁻²⁴ absolute, which e^(T−g) turns into relative error
+      expectClose(a, b, { ulps: 8, rel: (Math.abs(d) + 23) * 2 ** -23 }, `loc − T = ${d}`);
+    }
+  });
   test('T = Infinity is untruncated Gumbel(loc); loc = ±Infinity', () => {
     const loc = randomF32(100, 9, -5, 5);
     const g = lk.gumbel(100, { seed: 4 });

@@ -6,7 +6,8 @@
 // - draw i of a stream is word i%4 of block ctr + i/4 (rng.h); every kernel here consumes one
 //   word per element, in row-major order, so any tier, chain interleave or thread split
 //   reproduces the same draws;
-// - the noise of a word is the full-word Gumbel of API.md (u32_to_gumbel of the tier);
+// - the noise of a word is the full-word Gumbel of API.md (gumbel_fast of the tier, a few ulp
+//   from u32_to_gumbel and from the float64 map);
 // - a perturbed value x·inv_t + g that is -Inf (a masked logit) is never selected; NaN ranks
 //   above every number (as torch.argmax / torch.topk), so the first NaN of a row is selected;
 //   ties go to the lower index.
@@ -39,10 +40,16 @@ using lk_perturb_fn = void (*)(const float* x, float* z, int32_t* argmax, int64_
 // Draws [0, n) of the stream (key, ctr).
 using lk_trunc_gumbel_fn = void (*)(const float* loc, const float* t_arr, float t, float* out, int64_t n,
                                     const uint32_t key[2], const uint32_t ctr[4]);
-// out[i] = loc + scale·G(word i): the same numbers as RngKernels::gumbel, with interleaved
-// Philox chains.
+// out[i] = loc + scale·G(word i): RngKernels::gumbel's numbers (to a few ulp), with interleaved
+// Philox chains and the lean transform of sampling_impl.inc.
 using lk_gumbel_fill_fn = void (*)(float* out, int64_t n, const uint32_t key[2], const uint32_t ctr[4], float loc,
                                    float scale);
+
+// The tiers' gumbel_bound(w) ≥ G(w) for every word: G ≤ −ln q ≤ ln 2·(127·2²³ − bits(q))·2⁻²³
+// above the middle word (q = 1 − u; E ≥ q, Mitchell's log2 bound), G ≤ −ln ln 2 below it. The
+// margin covers the float rounding of the bound and of the exact transform.
+constexpr float lk_gumbel_bound_margin = 1e-3f;
+constexpr float lk_gumbel_bound_lower = 0.36651292f + lk_gumbel_bound_margin;
 
 struct SamplingKernels {
   lk_categorical_fn categorical;

@@ -10,8 +10,8 @@
 namespace {
 
 // --- primitives for the interleaved Philox chains of sampling_impl.inc ---------------------
-// Chains per group: 4 chains × 4 state vectors fill the 16 ymm registers, so 3 leaves room
-// for the products (measured in the issue-4 notes of the report).
+// Chains per group: 4 chains × 4 state vectors would fill all 16 ymm registers; 3 leaves room
+// for the products.
 constexpr int kChains = 3;
 
 inline VI pl_set1(uint32_t a) { return _mm256_set1_epi32(int(a)); }
@@ -38,6 +38,63 @@ inline void pl_transpose(VI c0, VI c1, VI c2, VI c3, VI* w) {
 }
 // Bit j set where lane j of v is not < t (v ≥ t, or either is NaN).
 inline uint32_t vmask_nlt(VF v, VF t) { return uint32_t(_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_NLT_UQ))); }
+
+// --- the full-word Gumbel, lean (see sampling_impl.inc "Gumbel transforms") ----------------
+// log x for positive normal x (no special cases): vlog's Cephes polynomial, with the mantissa
+// brought to [√½, √2) by one integer subtraction instead of a compare and blends.
+inline VF vlog_pos(VF x) {
+  __m256i bits = _mm256_castps_si256(x);
+  __m256i e = _mm256_srai_epi32(_mm256_sub_epi32(bits, _mm256_set1_epi32(0x3f3504f3)), 23);
+  VF m = _mm256_castsi256_ps(_mm256_sub_epi32(bits, _mm256_slli_epi32(e, 23)));
+  VF ef = _mm256_cvtepi32_ps(e);
+  VF f = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
+  VF z = _mm256_mul_ps(f, f);
+  // Estrin's scheme (depth 4 instead of Horner's 9: the logs are latency-bound otherwise).
+  VF z2 = _mm256_mul_ps(z, z);
+  VF t01 = _mm256_fmadd_ps(_mm256_set1_ps(-2.4999993993e-1f), f, _mm256_set1_ps(3.3333331174e-1f));
+  VF t23 = _mm256_fmadd_ps(_mm256_set1_ps(-1.6668057665e-1f), f, _mm256_set1_ps(2.0000714765e-1f));
+  VF t45 = _mm256_fmadd_ps(_mm256_set1_ps(-1.2420140846e-1f), f, _mm256_set1_ps(1.4249322787e-1f));
+  VF t67 = _mm256_fmadd_ps(_mm256_set1_ps(-1.1514610310e-1f), f, _mm256_set1_ps(1.1676998740e-1f));
+  VF u03 = _mm256_fmadd_ps(t23, z, t01);
+  VF u47 = _mm256_fmadd_ps(t67, z, t45);
+  VF p = _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(7.0376836292e-2f), z2, u47), z2, u03);
+  VF y = _mm256_mul_ps(_mm256_mul_ps(p, z), f);
+  y = _mm256_fmadd_ps(ef, _mm256_set1_ps(-2.12194440e-4f), y);
+  y = _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), y);
+  y = _mm256_add_ps(f, y);
+  return _mm256_fmadd_ps(ef, _mm256_set1_ps(0.693359375f), y);
+}
+// q = (min(w, 2³²−1−w) + ½)·2⁻³², the distance of u = (w + ½)·2⁻³² to its nearer end; up =
+// all ones where w ≥ 2³¹.
+inline VF tail_q(VI w, __m256i& up) {
+  up = _mm256_srai_epi32(w, 31);
+  __m256i m = _mm256_xor_si256(w, up);
+  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(m), _mm256_set1_ps(0x1p-32f), _mm256_set1_ps(0x1p-33f));
+}
+inline VF gumbel_fast(VI w) {
+  __m256i up;
+  VF q = tail_q(w, up);
+  VF upf = _mm256_castsi256_ps(up), one = _mm256_set1_ps(1.0f);
+  VF t = _mm256_blendv_ps(q, _mm256_sub_ps(one, q), upf);                     // u, rounded
+  VF c = _mm256_and_ps(_mm256_sub_ps(_mm256_sub_ps(one, t), q), upf);         // (1 − q) − t, exact
+  VF lg = _mm256_fmadd_ps(c, _mm256_sub_ps(_mm256_set1_ps(2.0f), t), vlog_pos(t));  // log u
+  return vneg(vlog_pos(vneg(lg)));
+}
+// log1p(e) for e ∈ [0, 1] (or NaN): log(1 + e) plus the rounding error of 1 + e, no division
+// (the error of 2 − t for 1/t only matters where that rounding error is below half an ulp).
+inline VF vlog1p_unit(VF e) {
+  VF one = _mm256_set1_ps(1.0f);
+  VF t = _mm256_add_ps(one, e);
+  VF c = _mm256_sub_ps(e, _mm256_sub_ps(t, one));
+  return _mm256_fmadd_ps(c, _mm256_sub_ps(_mm256_set1_ps(2.0f), t), vlog_pos(t));
+}
+inline VF gumbel_bound(VI w) {
+  __m256i up;
+  VF q = tail_q(w, up);
+  VF nl2 = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_set1_epi32(0x3f800000), _mm256_castps_si256(q)));
+  VF b = _mm256_fmadd_ps(nl2, _mm256_set1_ps(0.693147182f * 0x1p-23f), _mm256_set1_ps(lk_gumbel_bound_margin));
+  return _mm256_blendv_ps(_mm256_set1_ps(lk_gumbel_bound_lower), b, _mm256_castsi256_ps(up));
+}
 
 #include "sampling_impl.inc"
 

@@ -42,6 +42,59 @@ inline void pl_transpose(VI c0, VI c1, VI c2, VI c3, VI* w) {
 }
 inline uint32_t vmask_nlt(VF v, VF t) { return uint32_t(_mm512_cmp_ps_mask(v, t, _CMP_NLT_UQ)); }
 
+// --- the full-word Gumbel, lean (the AVX2 tier's, see sampling_avx2.cc) ---------------------
+inline VF vlog_pos(VF x) {
+  __m512i bits = _mm512_castps_si512(x);
+  __m512i e = _mm512_srai_epi32(_mm512_sub_epi32(bits, _mm512_set1_epi32(0x3f3504f3)), 23);
+  VF m = _mm512_castsi512_ps(_mm512_sub_epi32(bits, _mm512_slli_epi32(e, 23)));
+  VF ef = _mm512_cvtepi32_ps(e);
+  VF f = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
+  VF z = _mm512_mul_ps(f, f);
+  // Estrin's scheme (depth 4 instead of Horner's 9: the logs are latency-bound otherwise).
+  VF z2 = _mm512_mul_ps(z, z);
+  VF t01 = _mm512_fmadd_ps(_mm512_set1_ps(-2.4999993993e-1f), f, _mm512_set1_ps(3.3333331174e-1f));
+  VF t23 = _mm512_fmadd_ps(_mm512_set1_ps(-1.6668057665e-1f), f, _mm512_set1_ps(2.0000714765e-1f));
+  VF t45 = _mm512_fmadd_ps(_mm512_set1_ps(-1.2420140846e-1f), f, _mm512_set1_ps(1.4249322787e-1f));
+  VF t67 = _mm512_fmadd_ps(_mm512_set1_ps(-1.1514610310e-1f), f, _mm512_set1_ps(1.1676998740e-1f));
+  VF u03 = _mm512_fmadd_ps(t23, z, t01);
+  VF u47 = _mm512_fmadd_ps(t67, z, t45);
+  VF p = _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_set1_ps(7.0376836292e-2f), z2, u47), z2, u03);
+  VF y = _mm512_mul_ps(_mm512_mul_ps(p, z), f);
+  y = _mm512_fmadd_ps(ef, _mm512_set1_ps(-2.12194440e-4f), y);
+  y = _mm512_fnmadd_ps(z, _mm512_set1_ps(0.5f), y);
+  y = _mm512_add_ps(f, y);
+  return _mm512_fmadd_ps(ef, _mm512_set1_ps(0.693359375f), y);
+}
+inline VF tail_q(VI w, __mmask16& up) {
+  up = _mm512_movepi32_mask(w);
+  __m512i m = _mm512_xor_si512(w, _mm512_srai_epi32(w, 31));
+  return _mm512_fmadd_ps(_mm512_cvtepi32_ps(m), _mm512_set1_ps(0x1p-32f), _mm512_set1_ps(0x1p-33f));
+}
+inline VF gumbel_fast(VI w) {
+  __mmask16 up;
+  VF q = tail_q(w, up);
+  VF one = _mm512_set1_ps(1.0f);
+  VF t = _mm512_mask_sub_ps(q, up, one, q);                                      // u, rounded
+  VF c = _mm512_maskz_sub_ps(up, _mm512_sub_ps(one, t), q);                      // (1 − q) − t, exact
+  VF lg = _mm512_fmadd_ps(c, _mm512_sub_ps(_mm512_set1_ps(2.0f), t), vlog_pos(t));  // log u
+  return vneg(vlog_pos(vneg(lg)));
+}
+// log1p(e) for e ∈ [0, 1] (or NaN): log(1 + e) plus the rounding error of 1 + e, no division
+// (the error of 2 − t for 1/t only matters where that rounding error is below half an ulp).
+inline VF vlog1p_unit(VF e) {
+  VF one = _mm512_set1_ps(1.0f);
+  VF t = _mm512_add_ps(one, e);
+  VF c = _mm512_sub_ps(e, _mm512_sub_ps(t, one));
+  return _mm512_fmadd_ps(c, _mm512_sub_ps(_mm512_set1_ps(2.0f), t), vlog_pos(t));
+}
+inline VF gumbel_bound(VI w) {
+  __mmask16 up;
+  VF q = tail_q(w, up);
+  VF nl2 = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_set1_epi32(0x3f800000), _mm512_castps_si512(q)));
+  VF b = _mm512_fmadd_ps(nl2, _mm512_set1_ps(0.693147182f * 0x1p-23f), _mm512_set1_ps(lk_gumbel_bound_margin));
+  return _mm512_mask_blend_ps(up, _mm512_set1_ps(lk_gumbel_bound_lower), b);
+}
+
 #include "sampling_impl.inc"
 
 }  // namespace

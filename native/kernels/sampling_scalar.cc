@@ -28,6 +28,18 @@ inline void pl_transpose(VI c0, VI c1, VI c2, VI c3, VI* w) {
 }
 inline uint32_t vmask_nlt(VF v, VF t) { return !(v < t) ? 1u : 0u; }
 
+// The scalar tier's exact transform is the vocabulary's (libm logs); the bound as in AVX2.
+inline VF gumbel_fast(VI w) { return u32_to_gumbel(w); }
+inline VF vlog1p_unit(VF e) { return std::log1p(e); }
+inline VF gumbel_bound(VI w) {
+  uint32_t up = (w & 0x80000000u) ? 0xFFFFFFFFu : 0u;
+  float q = float(int32_t(w ^ up)) * 0x1p-32f + 0x1p-33f;
+  uint32_t qb;
+  std::memcpy(&qb, &q, 4);
+  float b = float(int32_t(0x3f800000u - qb)) * (0.693147182f * 0x1p-23f) + lk_gumbel_bound_margin;
+  return up ? b : lk_gumbel_bound_lower;
+}
+
 #include "sampling_impl.inc"
 
 }  // namespace
