@@ -17,23 +17,39 @@ export interface BackendInfo {
   cuda: boolean;
   threads: number;
   version: string;
-  /** Why the native addon is not in use, when it is not and that was not asked for. */
+  /** Why the native addon is not in use (one line), when it is not and that was not asked for. */
   reason?: string;
+  /** The binary in use (native), or the one that failed to load. */
+  path?: string;
 }
 
 let jsThreads = 1;
 
+/**
+ * What runs the kernels: the native addon (with its CPU tier and thread count) or the
+ * TypeScript reference, and why, when the addon was wanted but could not load (the full
+ * diagnostic was emitted once as a `LOGITKIT_NATIVE_UNAVAILABLE` warning).
+ * @example
+ * lk.backend() // { name: 'native', isa: 'avx2', cpuIsa: 'avx2', cuda: false, threads: 2, version: '0.1.0', path: '…/logitkit.node' }
+ */
 export function backend(): BackendInfo {
   if (native) {
     const b = native.backend();
-    return { name: 'native', isa: b.isa, cpuIsa: b.cpuIsa, cuda: false, threads: b.threads, version: VERSION };
+    const info: BackendInfo = { name: 'native', isa: b.isa, cpuIsa: b.cpuIsa, cuda: false, threads: b.threads, version: VERSION };
+    if (loaded.path) info.path = loaded.path;
+    return info;
   }
   const info: BackendInfo = { name: 'js', isa: 'scalar', cuda: false, threads: jsThreads, version: VERSION };
-  if (loaded.error) info.reason = loaded.error;
+  if (loaded.error) info.reason = `${loaded.failure ?? 'load-error'}: ${loaded.cause ?? loaded.error.split('\n')[0]}`;
+  if (loaded.path) info.path = loaded.path;
   return info;
 }
 
-/** Threads for large native calls (default: the cores available to this process). */
+/**
+ * Threads for large native calls (default: the cores available to this process). Results are
+ * bit-identical for any thread count; small inputs always run on the calling thread.
+ * @example lk.setThreads(1) // single-threaded, e.g. inside your own worker pool
+ */
 export function setThreads(n: number): void {
   const t = integer(n, 'threads', 1, 1024);
   if (native) native.setThreads(t);

@@ -56,7 +56,9 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * Per-row softmax exp(xⱼ/τ − lse_τ(x)). `-Infinity` entries get probability 0; an all
-   * `-Infinity` row gives a zero row. Error ≤ 4 ulp + 1e-45 against float64 (see README).
+   * `-Infinity` row gives a zero row; a NaN anywhere in a row gives a NaN row. Native error
+   * against float64: ≤ 8 ulp + 3·|ln p|·2⁻²⁴ relative (the second term is the rounding of the
+   * float32 argument (x − m)/τ, as in PyTorch's float32 kernels).
    * @example softmax(new Float32Array([1, 2, 3]), 3) // → [0.0900, 0.2447, 0.6652]
    */
   function softmax(x: Float32Array, cols: number, opts?: SoftmaxOptions): Float32Array {
@@ -73,13 +75,19 @@ export function createSoftmaxApi(k: Kernels) {
     return k.logSoftmax(a.x, a.cols, a.invT, a.out);
   }
 
-  /** `softmax` on a worker thread; x and out stay referenced until the promise settles. */
+  /**
+   * `softmax` on a worker thread; x and out stay referenced until the promise settles.
+   * @example const p = await lk.softmaxAsync(logits, vocab, { out: probs })
+   */
   async function softmaxAsync(x: Float32Array, cols: number, opts?: SoftmaxOptions): Promise<Float32Array> {
     const a = rowArgs('softmaxAsync', x, cols, opts);
     return k.softmaxAsync(a.x, a.cols, a.invT, a.out);
   }
 
-  /** `logSoftmax` on a worker thread; x and out stay referenced until the promise settles. */
+  /**
+   * `logSoftmax` on a worker thread; x and out stay referenced until the promise settles.
+   * @example const lp = await lk.logSoftmaxAsync(logits, vocab)
+   */
   async function logSoftmaxAsync(x: Float32Array, cols: number, opts?: SoftmaxOptions): Promise<Float32Array> {
     const a = rowArgs('logSoftmaxAsync', x, cols, opts);
     return k.logSoftmaxAsync(a.x, a.cols, a.invT, a.out);
@@ -88,6 +96,7 @@ export function createSoftmaxApi(k: Kernels) {
   /**
    * Backward of softmax: dx = y ⊙ (dy − ⟨dy, y⟩) per row, where y = softmax(x).
    * For a temperature τ, divide the result by τ. `out` may alias y or dy.
+   * @example const dx = lk.softmaxBackward(y, dy, cols) // y = lk.softmax(x, cols)
    */
   function softmaxBackward(y: Float32Array, dy: Float32Array, cols: number, opts?: ElementwiseOptions): Float32Array {
     const ya = f32(y, 'softmaxBackward: y');
@@ -99,25 +108,37 @@ export function createSoftmaxApi(k: Kernels) {
     return k.softmaxBackward(ya, dya, cols, out);
   }
 
-  /** σ(x) = 1/(1 + e^−x), evaluated with e^−|x| so it never overflows. */
+  /**
+   * σ(x) = 1/(1 + e^−x), evaluated with e^−|x| so it never overflows.
+   * @example lk.sigmoid(new Float32Array([-1e30, 0, 3])) // [0, 0.5, 0.9526]
+   */
   function sigmoid(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
     const a = elementwiseArgs('sigmoid', x, opts);
     return k.sigmoid(a.x, a.out);
   }
 
-  /** log σ(x) = min(x, 0) − log1p(e^−|x|); exact to the float for |x| up to 1e30 and beyond. */
+  /**
+   * log σ(x) = min(x, 0) − log1p(e^−|x|); no overflow or cancellation for any finite x.
+   * @example lk.logSigmoid(new Float32Array([-1e30, 0])) // [-1e30, -0.6931]
+   */
   function logSigmoid(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
     const a = elementwiseArgs('logSigmoid', x, opts);
     return k.logSigmoid(a.x, a.out);
   }
 
-  /** softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|) (no threshold, no overflow). */
+  /**
+   * softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|) (no threshold, no overflow).
+   * @example lk.softplus(new Float32Array([-100, 0, 1e30])) // [3.7e-44, 0.6931, 1e30]
+   */
   function softplus(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
     const a = elementwiseArgs('softplus', x, opts);
     return k.softplus(a.x, a.out);
   }
 
-  /** logit(p) = log p − log1p(−p): −Infinity at 0, +Infinity at 1, NaN outside [0, 1]. */
+  /**
+   * logit(p) = log p − log1p(−p): −Infinity at 0, +Infinity at 1, NaN outside [0, 1].
+   * @example lk.logit(new Float32Array([0.5, 0.9])) // [0, 2.1972]
+   */
   function logit(p: Float32Array, opts?: ElementwiseOptions): Float32Array {
     const a = elementwiseArgs('logit', p, opts);
     return k.logit(a.x, a.out);
