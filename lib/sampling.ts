@@ -8,6 +8,7 @@
 import type { Kernels } from './kernels.js';
 import { rangeError, typeError } from './errors.js';
 import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
+import { wordToNormal } from './reference/sampling.js';
 import { describe, f32, finite, integer, isDetached, number, options, outF32, positive, rowsOf } from './validate.js';
 
 /** Raw kernels of this family, implemented by the addon and by lib/reference/sampling.ts. */
@@ -35,6 +36,15 @@ export interface SamplingKernels {
   gumbelSoftmax(
     x: Float32Array, cols: number, invTau: number, hard: boolean, y: Float32Array, index: Int32Array,
     k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
+  ): Float32Array;
+  /**
+   * A reparameterised sampler (SAMPLE_KIND), one word per draw: out[i] = a_i + b_i·X(word i) for
+   * normal / Laplace / Cauchy, E/b_i (exponential), exp(a_i + b_i·Z) (log-normal), ±1
+   * (Rademacher); a_i = aArr[i] or a, b_i likewise.
+   */
+  sampleMap(
+    kind: number, out: Float32Array, aArr: Float32Array | null, a: number, bArr: Float32Array | null, b: number,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
   ): Float32Array;
   /** Gumbel(loc[i]) conditioned on ≤ T (tArr[i], or t when tArr is null): T − softplus(T − g). */
   truncatedGumbel(
@@ -106,79 +116,8 @@ export interface SampleOptions extends RandomOptions {
   out?: Float32Array;
 }
 
-const TWO32 = 2 ** 32;
-const TWO31 = 2 ** 31;
-
-// --- word transforms, in float64 (shared by both backends: bit-identical samples) ---------------
-
-/** The full-word Exp(1) of API.md: E = −log u (w < 2³¹) or −log1p(−(2³² − w − ½)·2⁻³²). */
-export function wordToExponential(w: number): number {
-  return w < TWO31 ? -Math.log((w + 0.5) * 2 ** -32) : -Math.log1p(-(TWO32 - w - 0.5) * 2 ** -32);
-}
-
-/** min(w, 2³² − 1 − w) + ½, scaled: the distance of u = (w + ½)·2⁻³² to the nearer end, exact. */
-function tail(w: number): number {
-  return (Math.min(w, TWO32 - 1 - w) + 0.5) * 2 ** -32;
-}
-
-/**
- * Φ⁻¹(q) for q ∈ (0, ½] (so ≤ 0): Wichura's AS241 PPND16, relative error about 1e-16
- * (the rational approximations also used by Python's statistics.NormalDist).
- */
-export function ndtriLower(q: number): number {
-  const d = q - 0.5;
-  if (Math.abs(d) <= 0.425) {
-    const r = 0.180625 - d * d;
-    const num = (((((((2.5090809287301226727e3 * r + 3.3430575583588128105e4) * r + 6.7265770927008700853e4) * r +
-      4.5921953931549871457e4) * r + 1.3731693765509461125e4) * r + 1.9715909503065514427e3) * r +
-      1.3314166789178437745e2) * r + 3.387132872796366608) * d;
-    const den = ((((((5.226495278852854561e3 * r + 2.8729085735721942674e4) * r + 3.930789580009271061e4) * r +
-      2.1213794301586595867e4) * r + 5.3941960214247511077e3) * r + 6.871870074920579083e2) * r +
-      4.2313330701600911252e1) * r + 1;
-    return num / den;
-  }
-  let r = Math.sqrt(-Math.log(q));
-  let num: number, den: number;
-  if (r <= 5) {
-    r -= 1.6;
-    num = ((((((7.7454501427834140764e-4 * r + 2.27238449892691845833e-2) * r + 2.4178072517745061177e-1) * r +
-      1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r +
-      4.6303378461565452959) * r + 1.42343711074968357734;
-    den = ((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r + 1.51986665636164571966e-2) * r +
-      1.4810397642748007459e-1) * r + 6.8976733498510000455e-1) * r + 1.6763848301838038494) * r +
-      2.05319162663775882187) * r + 1;
-  } else {
-    r -= 5;
-    num = ((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 1.2426609473880784386e-3) * r +
-      2.6532189526576123093e-2) * r + 2.9656057182850489123e-1) * r + 1.7848265399172913358) * r +
-      5.4637849111641143699) * r + 6.6579046435011037772;
-    den = ((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
-      7.868691311456132591e-4) * r + 1.4875361290850614852e-2) * r + 1.3692988092273580531e-1) * r +
-      5.9983220655588793769e-1) * r + 1;
-  }
-  return -num / den;
-}
-
-/**
- * The full-word standard normal: Φ⁻¹(u), u = (w + ½)·2⁻³², evaluated as ±Φ⁻¹(q) on the nearer
- * tail q (exact), so words w and 2³² − 1 − w give exactly opposite values; |z| ≤ 6.36.
- */
-export function wordToNormal(w: number): number {
-  const z = ndtriLower(tail(w));
-  return w >= TWO31 ? -z : z;
-}
-
-/** Standard Laplace: the top bit is the sign, the magnitude −log((m + ½)·2⁻³¹), m = min(w, 2³²−1−w). */
-export function wordToLaplace(w: number): number {
-  const mag = -Math.log(2 * tail(w));
-  return w >= TWO31 ? mag : -mag;
-}
-
-/** Standard Cauchy tan(π(u − ½)) = ±1/tan(π·q), q the nearer tail (exact): no cancellation at u → ½ ± ½. */
-export function wordToCauchy(w: number): number {
-  const c = 1 / Math.tan(Math.PI * tail(w));
-  return w >= TWO31 ? c : -c;
-}
+/** Sampler ids of the `sampleMap` kernel (native/kernels/sampling.h LkSampleKind). */
+export const SAMPLE_KIND = { normal: 0, exponential: 1, laplace: 2, cauchy: 3, logNormal: 4, rademacher: 5 } as const;
 
 /** An open uniform from the whole word, (w + ½)·2⁻³² (float64). */
 const wordToUniform64 = (w: number): number => (w + 0.5) * 2 ** -32;
@@ -252,12 +191,6 @@ function nonNegative(v: unknown, name: string): number {
 }
 
 export function createSamplingApi(k: Kernels) {
-  /** n raw words of the stream (one per uniform the caller needs). */
-  function words(rng: Rng, n: number): Uint32Array {
-    const s = rng.reserve(n);
-    return k.philoxUint32(new Uint32Array(n), s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
-  }
-
   /**
    * n draws of Gumbel(loc, scale) = loc + scale·G, G = −log(−log u), from the full-word
    * transform of API.md: one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.
@@ -380,12 +313,12 @@ export function createSamplingApi(k: Kernels) {
     return options<T>(v, `${fn}: params`);
   }
 
-  /** out[i] = a[i] + b[i]·f(word i), one word per draw. */
-  function locScale(n: number, a: Param, b: Param, f: (w: number) => number, rng: Rng, out: Float32Array): Float32Array {
-    const w = words(rng, n);
-    if (typeof a === 'number' && typeof b === 'number') for (let i = 0; i < n; i++) out[i] = a + b * f(w[i]);
-    else for (let i = 0; i < n; i++) out[i] = at(a, i) + at(b, i) * f(w[i]);
-    return out;
+  /** A table sampler: out[i] = a_i + b_i·X(word i) (see SamplingKernels.sampleMap), one word per draw. */
+  function mapped(kind: number, n: number, a: Param, b: Param, rng: Rng, out: Float32Array): Float32Array {
+    const s = rng.reserve(n);
+    const [aArr, av] = typeof a === 'number' ? [null, a] : [a, 0];
+    const [bArr, bv] = typeof b === 'number' ? [null, b] : [b, 1];
+    return k.sampleMap(kind, out, aArr, av, bArr, bv, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
 
   /**
@@ -452,7 +385,7 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf<{ mean: Param; std: Param }>(params, 'sample.normal');
       const mean = param(p.mean, 0, n, 'sample.normal: params.mean', finite);
       const std = param(p.std, 1, n, 'sample.normal: params.std', nonNegative);
-      return locScale(n, mean, std, wordToNormal, rng, out);
+      return mapped(SAMPLE_KIND.normal, n, mean, std, rng, out);
     },
     /**
      * Exponential(rate) = E / rate, E the full-word Exp(1) of API.md (one word per draw,
@@ -462,9 +395,7 @@ export function createSamplingApi(k: Kernels) {
       const { out, rng } = samplerArgs('sample.exponential', n, opts);
       const p = paramsOf<{ rate: Param }>(params, 'sample.exponential');
       const rate = param(p.rate, 1, n, 'sample.exponential: params.rate', positive);
-      const w = words(rng, n);
-      for (let i = 0; i < n; i++) out[i] = wordToExponential(w[i]) / at(rate, i);
-      return out;
+      return mapped(SAMPLE_KIND.exponential, n, 0, rate, rng, out);
     },
     /**
      * Laplace(loc, scale) = loc − scale·sgn(u − ½)·log(1 − 2|u − ½|): the word's top bit is the
@@ -475,7 +406,7 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf<{ loc: Param; scale: Param }>(params, 'sample.laplace');
       const loc = param(p.loc, 0, n, 'sample.laplace: params.loc', finite);
       const scale = param(p.scale, 1, n, 'sample.laplace: params.scale', positive);
-      return locScale(n, loc, scale, wordToLaplace, rng, out);
+      return mapped(SAMPLE_KIND.laplace, n, loc, scale, rng, out);
     },
     /** Cauchy(loc, scale) = loc + scale·tan(π(u − ½)), one word per draw (|x − loc| ≤ 2.7e9·scale). */
     cauchy(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
@@ -483,7 +414,7 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf<{ loc: Param; scale: Param }>(params, 'sample.cauchy');
       const loc = param(p.loc, 0, n, 'sample.cauchy: params.loc', finite);
       const scale = param(p.scale, 1, n, 'sample.cauchy: params.scale', positive);
-      return locScale(n, loc, scale, wordToCauchy, rng, out);
+      return mapped(SAMPLE_KIND.cauchy, n, loc, scale, rng, out);
     },
     /** exp(Normal(mean, std)) (mean / std of the underlying normal), one word per draw. */
     logNormal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
@@ -491,17 +422,13 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf<{ mean: Param; std: Param }>(params, 'sample.logNormal');
       const mean = param(p.mean, 0, n, 'sample.logNormal: params.mean', finite);
       const std = param(p.std, 1, n, 'sample.logNormal: params.std', nonNegative);
-      const w = words(rng, n);
-      for (let i = 0; i < n; i++) out[i] = Math.exp(at(mean, i) + at(std, i) * wordToNormal(w[i]));
-      return out;
+      return mapped(SAMPLE_KIND.logNormal, n, mean, std, rng, out);
     },
     /** ±1 with probability ½ each: +1 when the word's top bit is set (one word per draw). */
     rademacher(n: number, params?: Record<string, never>, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.rademacher', n, opts);
       paramsOf(params, 'sample.rademacher');
-      const w = words(rng, n);
-      for (let i = 0; i < n; i++) out[i] = w[i] >= TWO31 ? 1 : -1;
-      return out;
+      return mapped(SAMPLE_KIND.rademacher, n, 0, 1, rng, out);
     },
     /**
      * Gamma(shape, rate) (mean shape/rate) by Marsaglia–Tsang. Rejection makes the number of words
@@ -509,8 +436,8 @@ export function createSamplingApi(k: Kernels) {
      * (normal) plus one (uniform) when the attempt gets that far; shape < 1 adds one word per
      * output for the U^(1/shape) boost. About 2.05 words per draw for shape ≥ 1 (3.05 below); the
      * Rng then advances past the words read (rounded up to a block). The transform runs in
-     * float64 on both backends, so samples are identical. rate may be a Float32Array of length n;
-     * a tiny shape underflows to 0 in float32.
+     * float64 on both backends (not natively), so samples are identical. rate may be a
+     * Float32Array of length n; a tiny shape underflows to 0 in float32.
      */
     gamma(n: number, params: { shape: number; rate?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.gamma', n, opts);

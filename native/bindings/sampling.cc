@@ -157,6 +157,30 @@ Napi::Value SampleGumbel(const Napi::CallbackInfo& info) {
   return info[0];
 }
 
+// (kind, out, aArr | null, a, bArr | null, b, key0, key1, ctr0..ctr3) → out: a reparameterised
+// sampler (LkSampleKind), out[i] = a_i + b_i·X(word i).
+Napi::Value SampleMap(const Napi::CallbackInfo& info) {
+  double kind = number(info, 0, "kind");
+  require(info, kind >= 0 && kind <= LK_SAMPLE_RADEMACHER && kind == double(int(kind)), "kind must be a sampler id");
+  F32 out = f32(info, 1, "out");
+  const float* arr[2] = {nullptr, nullptr};
+  for (int i = 0; i < 2; ++i) {
+    size_t at = 2 + 2 * size_t(i);
+    if (info[at].IsNull() || info[at].IsUndefined()) continue;
+    F32 a = f32(info, at, i == 0 ? "aArr" : "bArr");
+    require(info, a.length == out.length, std::string(i == 0 ? "aArr" : "bArr") + ".length must equal out.length");
+    arr[i] = a.data;
+  }
+  float a = float(number(info, 3, "a")), b = float(number(info, 5, "b"));
+  Stream s = stream_args(info, 6);
+  auto fn = lk_dispatch().sampling.sample;
+  int k = int(kind);
+  split(int64_t(out.length), s, [&](int64_t at, int64_t n, const uint32_t* c) {
+    fn(k, out.data + at, n, arr[0] ? arr[0] + at : nullptr, a, arr[1] ? arr[1] + at : nullptr, b, s.key, c);
+  });
+  return info[1];
+}
+
 }  // namespace
 
 void register_sampling(Napi::Env env, Napi::Object exports) {
@@ -165,6 +189,7 @@ void register_sampling(Napi::Env env, Napi::Object exports) {
   exports.Set("gumbelSoftmax", Napi::Function::New(env, GumbelSoftmax, "gumbelSoftmax"));
   exports.Set("truncatedGumbel", Napi::Function::New(env, TruncatedGumbel, "truncatedGumbel"));
   exports.Set("sampleGumbel", Napi::Function::New(env, SampleGumbel, "sampleGumbel"));
+  exports.Set("sampleMap", Napi::Function::New(env, SampleMap, "sampleMap"));
 }
 
 }  // namespace lk

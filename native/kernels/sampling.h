@@ -51,12 +51,27 @@ using lk_gumbel_fill_fn = void (*)(float* out, int64_t n, const uint32_t key[2],
 constexpr float lk_gumbel_bound_margin = 1e-3f;
 constexpr float lk_gumbel_bound_lower = 0.36651292f + lk_gumbel_bound_margin;
 
+// Reparameterised samplers, one word per draw: out[i] = a_i + b_i·X(word i) with X standard
+// normal / Laplace / Cauchy; Exp(1)/b_i; exp(a_i + b_i·Z) (log-normal); ±1 (Rademacher).
+// a_i = a_arr[i] (or a when a_arr is null), b_i likewise.
+enum LkSampleKind {
+  LK_SAMPLE_NORMAL = 0,
+  LK_SAMPLE_EXPONENTIAL = 1,
+  LK_SAMPLE_LAPLACE = 2,
+  LK_SAMPLE_CAUCHY = 3,
+  LK_SAMPLE_LOGNORMAL = 4,
+  LK_SAMPLE_RADEMACHER = 5,
+};
+using lk_sample_fn = void (*)(int kind, float* out, int64_t n, const float* a_arr, float a, const float* b_arr, float b,
+                              const uint32_t key[2], const uint32_t ctr[4]);
+
 struct SamplingKernels {
   lk_categorical_fn categorical;
   lk_gumbel_topk_fn gumbel_topk;
   lk_perturb_fn perturb;
   lk_trunc_gumbel_fn truncated_gumbel;
   lk_gumbel_fill_fn gumbel;
+  lk_sample_fn sample;
 };
 
 void lk_sampling_kernels_scalar(SamplingKernels* t);

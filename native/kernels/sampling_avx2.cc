@@ -39,7 +39,7 @@ inline void pl_transpose(VI c0, VI c1, VI c2, VI c3, VI* w) {
 // Bit j set where lane j of v is not < t (v ≥ t, or either is NaN).
 inline uint32_t vmask_nlt(VF v, VF t) { return uint32_t(_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_NLT_UQ))); }
 
-// --- the full-word Gumbel, lean (see sampling_impl.inc "Gumbel transforms") ----------------
+// --- math for the transforms of sampling_impl.inc -------------------------------------------
 // log x for positive normal x (no special cases): vlog's Cephes polynomial, with the mantissa
 // brought to [√½, √2) by one integer subtraction instead of a compare and blends.
 inline VF vlog_pos(VF x) {
@@ -64,36 +64,33 @@ inline VF vlog_pos(VF x) {
   y = _mm256_add_ps(f, y);
   return _mm256_fmadd_ps(ef, _mm256_set1_ps(0.693359375f), y);
 }
-// q = (min(w, 2³²−1−w) + ½)·2⁻³², the distance of u = (w + ½)·2⁻³² to its nearer end; up =
-// all ones where w ≥ 2³¹.
-inline VF tail_q(VI w, __m256i& up) {
+// Words → standard variates (the transforms themselves are in sampling_impl.inc).
+// q = (min(w, 2³²−1−w) + ½)·2⁻³², the distance of u = (w + ½)·2⁻³² to its nearer end, and
+// p = ½ − q, each from its own integer so both keep their relative precision (one rounding);
+// up = the lanes where w ≥ 2³¹ (u > ½).
+using Up = __m256i;
+inline VF tail_qp(VI w, Up& up, VF& p) {
   up = _mm256_srai_epi32(w, 31);
   __m256i m = _mm256_xor_si256(w, up);
-  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(m), _mm256_set1_ps(0x1p-32f), _mm256_set1_ps(0x1p-33f));
+  const VF s = _mm256_set1_ps(0x1p-32f), h = _mm256_set1_ps(0x1p-33f);
+  p = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_set1_epi32(0x7FFFFFFF), m)), s, h);
+  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(m), s, h);
 }
-inline VF gumbel_fast(VI w) {
-  __m256i up;
-  VF q = tail_q(w, up);
-  VF upf = _mm256_castsi256_ps(up), one = _mm256_set1_ps(1.0f);
-  VF t = _mm256_blendv_ps(q, _mm256_sub_ps(one, q), upf);                     // u, rounded
-  VF c = _mm256_and_ps(_mm256_sub_ps(_mm256_sub_ps(one, t), q), upf);         // (1 − q) − t, exact
-  VF lg = _mm256_fmadd_ps(c, _mm256_sub_ps(_mm256_set1_ps(2.0f), t), vlog_pos(t));  // log u
-  return vneg(vlog_pos(vneg(lg)));
+inline VF tail_q(VI w, Up& up) {
+  up = _mm256_srai_epi32(w, 31);
+  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_xor_si256(w, up)), _mm256_set1_ps(0x1p-32f), _mm256_set1_ps(0x1p-33f));
 }
-// log1p(e) for e ∈ [0, 1] (or NaN): log(1 + e) plus the rounding error of 1 + e, no division
-// (the error of 2 − t for 1/t only matters where that rounding error is below half an ulp).
-inline VF vlog1p_unit(VF e) {
-  VF one = _mm256_set1_ps(1.0f);
-  VF t = _mm256_add_ps(one, e);
-  VF c = _mm256_sub_ps(e, _mm256_sub_ps(t, one));
-  return _mm256_fmadd_ps(c, _mm256_sub_ps(_mm256_set1_ps(2.0f), t), vlog_pos(t));
+inline VF vblend_up(Up up, VF lo, VF hi) { return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(up)); }
+inline VF vflip_up(Up up, VF x) {  // −x where up
+  return _mm256_xor_ps(x, _mm256_castsi256_ps(_mm256_slli_epi32(up, 31)));
 }
+inline VF vsqrt(VF x) { return _mm256_sqrt_ps(x); }
 inline VF gumbel_bound(VI w) {
-  __m256i up;
+  Up up;
   VF q = tail_q(w, up);
   VF nl2 = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_set1_epi32(0x3f800000), _mm256_castps_si256(q)));
   VF b = _mm256_fmadd_ps(nl2, _mm256_set1_ps(0.693147182f * 0x1p-23f), _mm256_set1_ps(lk_gumbel_bound_margin));
-  return _mm256_blendv_ps(_mm256_set1_ps(lk_gumbel_bound_lower), b, _mm256_castsi256_ps(up));
+  return vblend_up(up, _mm256_set1_ps(lk_gumbel_bound_lower), b);
 }
 
 #include "sampling_impl.inc"

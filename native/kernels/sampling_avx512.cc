@@ -42,7 +42,7 @@ inline void pl_transpose(VI c0, VI c1, VI c2, VI c3, VI* w) {
 }
 inline uint32_t vmask_nlt(VF v, VF t) { return uint32_t(_mm512_cmp_ps_mask(v, t, _CMP_NLT_UQ)); }
 
-// --- the full-word Gumbel, lean (the AVX2 tier's, see sampling_avx2.cc) ---------------------
+// --- math for the transforms of sampling_impl.inc (the AVX2 tier's; see sampling_avx2.cc) --
 inline VF vlog_pos(VF x) {
   __m512i bits = _mm512_castps_si512(x);
   __m512i e = _mm512_srai_epi32(_mm512_sub_epi32(bits, _mm512_set1_epi32(0x3f3504f3)), 23);
@@ -65,34 +65,28 @@ inline VF vlog_pos(VF x) {
   y = _mm512_add_ps(f, y);
   return _mm512_fmadd_ps(ef, _mm512_set1_ps(0.693359375f), y);
 }
-inline VF tail_q(VI w, __mmask16& up) {
+using Up = __mmask16;
+inline VF tail_qp(VI w, Up& up, VF& p) {
+  up = _mm512_movepi32_mask(w);
+  __m512i m = _mm512_xor_si512(w, _mm512_srai_epi32(w, 31));
+  const VF s = _mm512_set1_ps(0x1p-32f), h = _mm512_set1_ps(0x1p-33f);
+  p = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_set1_epi32(0x7FFFFFFF), m)), s, h);
+  return _mm512_fmadd_ps(_mm512_cvtepi32_ps(m), s, h);
+}
+inline VF tail_q(VI w, Up& up) {
   up = _mm512_movepi32_mask(w);
   __m512i m = _mm512_xor_si512(w, _mm512_srai_epi32(w, 31));
   return _mm512_fmadd_ps(_mm512_cvtepi32_ps(m), _mm512_set1_ps(0x1p-32f), _mm512_set1_ps(0x1p-33f));
 }
-inline VF gumbel_fast(VI w) {
-  __mmask16 up;
-  VF q = tail_q(w, up);
-  VF one = _mm512_set1_ps(1.0f);
-  VF t = _mm512_mask_sub_ps(q, up, one, q);                                      // u, rounded
-  VF c = _mm512_maskz_sub_ps(up, _mm512_sub_ps(one, t), q);                      // (1 − q) − t, exact
-  VF lg = _mm512_fmadd_ps(c, _mm512_sub_ps(_mm512_set1_ps(2.0f), t), vlog_pos(t));  // log u
-  return vneg(vlog_pos(vneg(lg)));
-}
-// log1p(e) for e ∈ [0, 1] (or NaN): log(1 + e) plus the rounding error of 1 + e, no division
-// (the error of 2 − t for 1/t only matters where that rounding error is below half an ulp).
-inline VF vlog1p_unit(VF e) {
-  VF one = _mm512_set1_ps(1.0f);
-  VF t = _mm512_add_ps(one, e);
-  VF c = _mm512_sub_ps(e, _mm512_sub_ps(t, one));
-  return _mm512_fmadd_ps(c, _mm512_sub_ps(_mm512_set1_ps(2.0f), t), vlog_pos(t));
-}
+inline VF vblend_up(Up up, VF lo, VF hi) { return _mm512_mask_blend_ps(up, lo, hi); }
+inline VF vflip_up(Up up, VF x) { return _mm512_mask_sub_ps(x, up, _mm512_setzero_ps(), x); }
+inline VF vsqrt(VF x) { return _mm512_sqrt_ps(x); }
 inline VF gumbel_bound(VI w) {
-  __mmask16 up;
+  Up up;
   VF q = tail_q(w, up);
   VF nl2 = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_set1_epi32(0x3f800000), _mm512_castps_si512(q)));
   VF b = _mm512_fmadd_ps(nl2, _mm512_set1_ps(0.693147182f * 0x1p-23f), _mm512_set1_ps(lk_gumbel_bound_margin));
-  return _mm512_mask_blend_ps(up, _mm512_set1_ps(lk_gumbel_bound_lower), b);
+  return vblend_up(up, _mm512_set1_ps(lk_gumbel_bound_lower), b);
 }
 
 #include "sampling_impl.inc"

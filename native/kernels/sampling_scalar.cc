@@ -28,12 +28,25 @@ inline void pl_transpose(VI c0, VI c1, VI c2, VI c3, VI* w) {
 }
 inline uint32_t vmask_nlt(VF v, VF t) { return !(v < t) ? 1u : 0u; }
 
-// The scalar tier's exact transform is the vocabulary's (libm logs); the bound as in AVX2.
-inline VF gumbel_fast(VI w) { return u32_to_gumbel(w); }
-inline VF vlog1p_unit(VF e) { return std::log1p(e); }
+// --- math for the transforms of sampling_impl.inc (libm) -----------------------------------
+inline VF vlog_pos(VF x) { return std::log(x); }
+inline VF vsqrt(VF x) { return std::sqrt(x); }
+using Up = bool;
+inline VF tail_qp(VI w, Up& up, VF& p) {
+  up = (w & 0x80000000u) != 0;
+  uint32_t m = up ? ~w : w;
+  p = float(int32_t(0x7FFFFFFFu - m)) * 0x1p-32f + 0x1p-33f;  // the products are exact: one rounding
+  return float(int32_t(m)) * 0x1p-32f + 0x1p-33f;
+}
+inline VF tail_q(VI w, Up& up) {
+  VF p;
+  return tail_qp(w, up, p);
+}
+inline VF vblend_up(Up up, VF lo, VF hi) { return up ? hi : lo; }
+inline VF vflip_up(Up up, VF x) { return up ? -x : x; }
 inline VF gumbel_bound(VI w) {
-  uint32_t up = (w & 0x80000000u) ? 0xFFFFFFFFu : 0u;
-  float q = float(int32_t(w ^ up)) * 0x1p-32f + 0x1p-33f;
+  Up up;
+  float q = tail_q(w, up);
   uint32_t qb;
   std::memcpy(&qb, &q, 4);
   float b = float(int32_t(0x3f800000u - qb)) * (0.693147182f * 0x1p-23f) + lk_gumbel_bound_margin;
