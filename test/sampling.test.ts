@@ -298,6 +298,29 @@ describe('statistics: Gumbel-max, Gumbel-top-k, Gumbel-softmax', () => {
   }
 });
 
+describe('output buffers', () => {
+  test('out is written and returned; gumbelSoftmax may run in place', () => {
+    const rows = 3, cols = 101;
+    const x = randomF32(rows * cols, 80, -2, 2);
+    for (const [name, api] of APIS) {
+      const out = new Int32Array(rows);
+      expect(api.sampleCategorical(x, cols, { seed: 1, out })).toBe(out);
+      expect(Array.from(out)).toEqual(Array.from(api.sampleCategorical(x, cols, { seed: 1 })));
+      const want = api.gumbelSoftmax(x, cols, { seed: 2, tau: 0.5 });
+      const inPlace = x.slice();
+      const got = api.gumbelSoftmax(inPlace, cols, { seed: 2, tau: 0.5, out: inPlace });
+      expect(got.y, name).toBe(inPlace);
+      expectSameBits(got.y, want.y, `${name} in place`);
+      expect(Array.from(got.index)).toEqual(Array.from(want.index));
+      const g = new Float32Array(77);
+      expect(api.gumbel(77, { seed: 3, out: g })).toBe(g);
+      const sOut = new Float32Array(9);
+      expect(api.sample.normal(9, {}, { seed: 4, out: sOut })).toBe(sOut);
+      expect(api.sample.gamma(9, { shape: 2 }, { seed: 4, out: sOut })).toBe(sOut);
+    }
+  });
+});
+
 describe('Gumbel-softmax', () => {
   test('y = softmax((x + g)/τ) with g the gumbel() of the same stream; index = sampleCategorical', () => {
     const rows = 6, cols = 50;
