@@ -5,7 +5,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import * as lk from '../lib/index.js';
 import * as ref from '../lib/reference/index.js';
 import { wordToGumbel } from '../lib/reference/philox.js';
-import { ndtriLower, wordToNormal } from '../lib/reference/sampling.js';
+import { ndtriLower, wordToCauchy, wordToExponential, wordToLaplace, wordToNormal } from '../lib/reference/sampling.js';
+import { native } from '../lib/native.js';
 import { detached, expectClose, expectError, randomF32, TIER } from './helpers.js';
 import {
   chiSquarePValue, expectChiSquare, expectKS, expectSameBits, gammaP, gammaQ, gumbelCdf, ksCritical, lnGamma, normalCdf,
@@ -182,6 +183,36 @@ describe(`native (${TIER}) vs reference, draw by draw`, () => {
         expectSameBits(s.gamma(n, { shape: 0.4 }, o), t.gamma(n, { shape: 0.4 }, o), 'gamma');
         expectSameBits(s.inverseGamma(n, { shape: 3, scale: 2 }, o), t.inverseGamma(n, { shape: 3, scale: 2 }, o), 'inverseGamma');
       }
+    }
+  });
+});
+
+describe(`native (${TIER}) transforms of chosen words: the extremes and a sweep`, () => {
+  const T32 = 2 ** 32, T31 = 2 ** 31;
+  const list: number[] = [0, 1, 2, 3, T31 - 2, T31 - 1, T31, T31 + 1, T32 - 3, T32 - 2, T32 - 1];
+  for (const base of [0, T31 - 4096, T31, T32 - 4096]) for (let i = 0; i < 4096; i++) list.push(base + i);
+  for (let w = 17; w < T32; w += 65521) list.push(w);
+  const words = Uint32Array.from(list);
+  const map = (kind: number) => (native as unknown as { _mapWords(k: number, w: Uint32Array, o: Float32Array): Float32Array })
+    ._mapWords(kind, words, new Float32Array(words.length));
+  const cases: [string, number, (w: number) => number, { ulps?: number; abs?: number }][] = [
+    ['normal', 0, wordToNormal, { ulps: 8 }],
+    ['exponential', 1, wordToExponential, { ulps: 4 }],
+    ['laplace', 2, wordToLaplace, { ulps: 4 }],
+    ['cauchy', 3, wordToCauchy, { ulps: 6 }],
+    ['gumbel', 6, wordToGumbel, { abs: 1.1e-6, ulps: 4 }],
+  ];
+  for (const [name, kind, f, tol] of cases) {
+    test.skipIf(!native)(name, () => {
+      const got = map(kind);
+      for (let i = 0; i < got.length; i++) if (!Number.isFinite(got[i])) expect.fail(`${name}(${words[i]}) = ${got[i]}`);
+      expectClose(got, Array.from(words, f), tol, name);
+    });
+  }
+  test.skipIf(!native)('gumbel_bound ≥ the exact Gumbel for every chosen word', () => {
+    const g = map(6), b = map(7);
+    for (let i = 0; i < g.length; i++) {
+      if (!(b[i] >= g[i] && b[i] >= wordToGumbel(words[i]))) expect.fail(`bound(${words[i]}) = ${b[i]} < ${g[i]}`);
     }
   });
 });

@@ -181,6 +181,17 @@ Napi::Value SampleMap(const Napi::CallbackInfo& info) {
   return info[1];
 }
 
+// (kind, words, out) → out: the tier's transform of chosen words (tests only).
+Napi::Value MapWords(const Napi::CallbackInfo& info) {
+  double kind = number(info, 0, "kind");
+  require(info, kind >= 0 && kind <= LK_WORDS_BOUND && kind == double(int(kind)), "kind must be a transform id");
+  U32 words = u32(info, 1, "words");
+  F32 out = f32(info, 2, "out");
+  require(info, out.length == words.length, "out.length must equal words.length");
+  lk_dispatch().sampling.map_words(int(kind), words.data, out.data, int64_t(out.length));
+  return info[2];
+}
+
 }  // namespace
 
 void register_sampling(Napi::Env env, Napi::Object exports) {
@@ -190,6 +201,8 @@ void register_sampling(Napi::Env env, Napi::Object exports) {
   exports.Set("truncatedGumbel", Napi::Function::New(env, TruncatedGumbel, "truncatedGumbel"));
   exports.Set("sampleGumbel", Napi::Function::New(env, SampleGumbel, "sampleGumbel"));
   exports.Set("sampleMap", Napi::Function::New(env, SampleMap, "sampleMap"));
+  // Not part of the API: the tier's word transforms, for test/sampling.test.ts.
+  exports.Set("_mapWords", Napi::Function::New(env, MapWords, "_mapWords"));
 }
 
 }  // namespace lk

@@ -65,6 +65,12 @@ enum LkSampleKind {
 using lk_sample_fn = void (*)(int kind, float* out, int64_t n, const float* a_arr, float a, const float* b_arr, float b,
                               const uint32_t key[2], const uint32_t ctr[4]);
 
+// Test hook: out[i] = the tier's transform of words[i] (a sampler kind above, LK_WORDS_GUMBEL
+// for the full-word Gumbel, LK_WORDS_BOUND for gumbel_bound).
+constexpr int LK_WORDS_GUMBEL = 6;
+constexpr int LK_WORDS_BOUND = 7;
+using lk_map_words_fn = void (*)(int kind, const uint32_t* words, float* out, int64_t n);
+
 struct SamplingKernels {
   lk_categorical_fn categorical;
   lk_gumbel_topk_fn gumbel_topk;
@@ -72,6 +78,7 @@ struct SamplingKernels {
   lk_trunc_gumbel_fn truncated_gumbel;
   lk_gumbel_fill_fn gumbel;
   lk_sample_fn sample;
+  lk_map_words_fn map_words;
 };
 
 void lk_sampling_kernels_scalar(SamplingKernels* t);
