@@ -6,8 +6,8 @@
 // - softmax cross-entropy reads a row once for its statistics (per 2048-float block: the block
 //   max, then exp(x − running max) stored into `grad` while Σexp, Σx and Σw·x accumulate; the
 //   running sum is rescaled when the max moves), then once more to scale those stored terms
-//   into the gradient (blocks visited last-first, so the part of the row still in cache comes
-//   first);
+//   into the gradient; that second pass of row r runs block by block (last block first)
+//   interleaved with the first pass of row r + 1, which prefetches the blocks it will write;
 // - per-row losses are computed in double; reductions across rows are left to the caller, in
 //   row order, so results do not depend on the thread count;
 // - `grad` may alias `x` exactly (in-place backward); labels are trusted (the binding checks
