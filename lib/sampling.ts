@@ -322,56 +322,47 @@ export function createSamplingApi(k: Kernels) {
   }
 
   /**
-   * A reader of consecutive words from the Rng's current position, for samplers that consume a
-   * data-dependent number of words (rejection). `done()` advances the Rng past what was read.
+   * n standard Gamma(shape) draws by Marsaglia & Tsang (2000), reading the Rng's words in order
+   * from its current position: each attempt takes one word for its normal x and, when
+   * 1 + c·x > 0, one word for its uniform; shape < 1 samples Gamma(shape + 1) and multiplies by
+   * U^(1/shape) (one more word, in log space). The Rng then advances past the words read.
    */
-  function wordReader(rng: Rng, hint: number) {
-    const src = rng.clone();
-    const chunk = Math.max(64, Math.ceil(hint / 4) * 4);
-    let buf: Uint32Array = new Uint32Array(0);
-    let pos = 0;
-    let used = 0;
-    return {
-      next(): number {
-        if (pos === buf.length) {
-          const s = src.reserve(chunk);
-          buf = k.philoxUint32(new Uint32Array(chunk), s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
-          pos = 0;
-        }
-        used++;
-        return buf[pos++];
-      },
-      done(): void {
-        rng.advance(Math.ceil(used / 4));
-      },
-    };
-  }
-
-  /**
-   * Standard Gamma(shape) by Marsaglia & Tsang (2000), reading words in order: each attempt takes
-   * one word for its normal x and, when 1 + c·x > 0, one word for its uniform; shape < 1 samples
-   * Gamma(shape + 1) and multiplies by U^(1/shape) (one more word, in log space).
-   */
-  function gammaStd(shape: number, next: () => number): number {
+  function gammaStd(shape: number, n: number, rng: Rng, emit: (i: number, g: number) => void): void {
     const boost = shape < 1;
     const a = boost ? shape + 1 : shape;
     const d = a - 1 / 3;
     const c = 1 / Math.sqrt(9 * d);
-    let g: number;
-    for (;;) {
-      const x = wordToNormal(next());
-      let v = 1 + c * x;
-      if (v <= 0) continue;
-      v = v * v * v;
-      const u = wordToUniform64(next());
-      const x2 = x * x;
-      if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) {
-        g = d * v;
-        break;
+    // Words come from a clone, 4096 at a time into one reused buffer (block-aligned chunks, so
+    // the chunk size does not change them; reuse avoids first-touch page faults).
+    const src = rng.clone();
+    const buf = new Uint32Array(4096);
+    let pos = buf.length, used = 0;
+    const next = (): number => {
+      if (pos === buf.length) {
+        const s = src.reserve(buf.length);
+        k.philoxUint32(buf, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
+        pos = 0;
       }
+      used++;
+      return buf[pos++];
+    };
+    for (let i = 0; i < n; i++) {
+      let g: number;
+      for (;;) {
+        const x = wordToNormal(next());
+        let v = 1 + c * x;
+        if (v <= 0) continue;
+        v = v * v * v;
+        const u = wordToUniform64(next());
+        const x2 = x * x;
+        if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) {
+          g = d * v;
+          break;
+        }
+      }
+      emit(i, boost ? Math.exp(Math.log(g) + Math.log(wordToUniform64(next())) / shape) : g);
     }
-    if (boost) g = Math.exp(Math.log(g) + Math.log(wordToUniform64(next())) / shape);
-    return g;
+    rng.advance(Math.ceil(used / 4));
   }
 
   const sample = {
@@ -444,9 +435,7 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf<{ shape: number; rate: Param }>(params, 'sample.gamma');
       const shape = positive(p.shape, 'sample.gamma: params.shape');
       const rate = param(p.rate, 1, n, 'sample.gamma: params.rate', positive);
-      const rd = wordReader(rng, Math.ceil(2.2 * n) + 16);
-      for (let i = 0; i < n; i++) out[i] = gammaStd(shape, rd.next) / at(rate, i);
-      rd.done();
+      gammaStd(shape, n, rng, (i, g) => { out[i] = g / at(rate, i); });
       return out;
     },
     /**
@@ -458,9 +447,7 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf<{ shape: number; scale: Param }>(params, 'sample.inverseGamma');
       const shape = positive(p.shape, 'sample.inverseGamma: params.shape');
       const scale = param(p.scale, 1, n, 'sample.inverseGamma: params.scale', positive);
-      const rd = wordReader(rng, Math.ceil(2.2 * n) + 16);
-      for (let i = 0; i < n; i++) out[i] = at(scale, i) / gammaStd(shape, rd.next);
-      rd.done();
+      gammaStd(shape, n, rng, (i, g) => { out[i] = at(scale, i) / g; });
       return out;
     },
   };
