@@ -364,6 +364,18 @@ describe(`binaryCrossEntropyWithLogits: native vs reference (${TIER})`, () => {
     }
   });
 
+  test('dense sweep of x in [-110, 110] with t = 0, 1, 0.3: loss (softplus) and gradient (sigmoid)', () => {
+    const n = 220001;
+    const x = new Float32Array(n).map((_, i) => -110 + (220 * i) / (n - 1));
+    for (const tv of [0, 1, 0.3]) {
+      const t = new Float32Array(n).fill(tv);
+      const a = lk.binaryCrossEntropyWithLogits(x, t, { reduction: 'none' });
+      const b = ref.binaryCrossEntropyWithLogits(x, t, { reduction: 'none' });
+      expectClose(a.loss, b.loss, { ulps: 4, abs: 1e-44 }, `loss t=${tv}`);
+      expectClose(a.grad, b.grad, bceGradTol('none', n), `grad t=${tv}`);
+    }
+  });
+
   test('|x| up to 1e30 and beyond: finite, exact where float allows', () => {
     const x = f32([1e30, -1e30, 1e30, -1e30, 3e38, -3e38, 88, -88, 104, -104, 0, -0, 1e-30, 50, -50, 17]);
     const t = f32([0, 0, 1, 1, 0.5, 0.5, 1, 0, 0.25, 0.75, 0.5, 1, 0, 1, 0, 0.5]);
