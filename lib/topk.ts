@@ -1,18 +1,143 @@
-// Public top-k and argmax (issue 5).
+// Public top-k and argmax (API.md "Top-k"): validate, then run the backend's kernel.
+import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels.js';
+import { describe, f32, i32, integer, options, rowsOf } from './validate.js';
 
 /** Raw kernels of this family, implemented by the addon and by lib/reference/topk.ts. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface TopkKernels {}
+export interface TopkKernels {
+  /** Writes rows·k values and indices (already validated) and returns `values`. */
+  topk(
+    x: Float32Array, cols: number, k: number, largest: boolean, sorted: boolean,
+    values: Float32Array, indices: Int32Array,
+  ): Float32Array;
+  /** `topk` on a worker thread; resolves to `values`. */
+  topkAsync(
+    x: Float32Array, cols: number, k: number, largest: boolean, sorted: boolean,
+    values: Float32Array, indices: Int32Array,
+  ): Promise<Float32Array>;
+  /** out[r] = index of the first largest element of row r (NaN wins). */
+  argmax(x: Float32Array, cols: number, out: Int32Array): Int32Array;
+}
 
-function notYet(name: string): never {
-  throw new Error(`${name} is not implemented yet`);
+export interface TopkOptions {
+  /** The k largest (default) or, with `false`, the k smallest. */
+  largest?: boolean;
+  /** Best first (default). `false` returns the same k elements in an unspecified order. */
+  sorted?: boolean;
+  /** Output buffers of length rows·k; either or both may be given. They must not overlap x or each other. */
+  out?: { values?: Float32Array; indices?: Int32Array };
+}
+
+export interface TopkResult {
+  /** rows·k values, row-major: values[r·k + j] = x[r·cols + indices[r·k + j]]. */
+  values: Float32Array;
+  /** rows·k column indices in [0, cols). */
+  indices: Int32Array;
+}
+
+export interface ArgmaxOptions {
+  /** Output buffer of length rows. */
+  out?: Int32Array;
+}
+
+const MAX_COLS = 2 ** 31 - 1; // indices are Int32
+
+function bool(v: unknown, dflt: boolean, name: string): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a boolean, received ${describe(v)}`);
+  }
+  return v;
+}
+
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+function colsOf(x: Float32Array, cols: unknown, name: string): { rows: number; cols: number } {
+  const rc = rowsOf(x, cols, name);
+  if (rc.cols > MAX_COLS) throw rangeError(`cols = ${rc.cols} is out of range: expected an integer in [1, ${MAX_COLS}]`);
+  return rc;
+}
+
+function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unknown) {
+  const xa = f32(x, `${fn}: x`);
+  const { rows, cols: c } = colsOf(xa, cols, `${fn}: x`);
+  const kk = integer(k, `${fn}: k`, 0, c);
+  const o = options<TopkOptions>(opts, `${fn}: options`);
+  const largest = bool(o.largest, true, `${fn}: options.largest`);
+  const sorted = bool(o.sorted, true, `${fn}: options.sorted`);
+  const n = rows * kk;
+  let values: Float32Array, indices: Int32Array;
+  if (o.out === undefined) {
+    values = new Float32Array(n);
+    indices = new Int32Array(n);
+  } else {
+    const out = options<{ values?: unknown; indices?: unknown }>(o.out, `${fn}: options.out`);
+    values = out.values === undefined ? new Float32Array(n) : f32(out.values, `${fn}: options.out.values`);
+    indices = out.indices === undefined ? new Int32Array(n) : i32(out.indices, `${fn}: options.out.indices`);
+    for (const [a, name] of [[values, 'values'], [indices, 'indices']] as const) {
+      if (a.length !== n) {
+        throw rangeError(`${fn}: options.out.${name}.length = ${a.length} is out of range: expected rows·k = ${n}`);
+      }
+      if (overlaps(a, xa)) throw rangeError(`${fn}: options.out.${name} overlaps x: it must be a separate buffer`);
+    }
+    if (overlaps(values, indices)) throw rangeError(`${fn}: options.out.values and options.out.indices overlap`);
+  }
+  return { x: xa, cols: c, k: kk, largest, sorted, values, indices };
+}
+
+function argmaxArgs(x: unknown, cols: unknown, opts: unknown) {
+  const xa = f32(x, 'argmax: x');
+  const { rows, cols: c } = colsOf(xa, cols, 'argmax: x');
+  const o = options<ArgmaxOptions>(opts, 'argmax: options');
+  let out: Int32Array;
+  if (o.out === undefined) out = new Int32Array(rows);
+  else {
+    out = i32(o.out, 'argmax: options.out');
+    if (out.length !== rows) throw rangeError(`argmax: options.out.length = ${out.length} is out of range: expected rows = ${rows}`);
+  }
+  return { x: xa, cols: c, out };
 }
 
 export function createTopkApi(k: Kernels) {
-  void k;
-  function topk(..._args: unknown[]): unknown { return notYet('topk'); }
-  async function topkAsync(..._args: unknown[]): Promise<unknown> { return notYet('topkAsync'); }
-  function argmax(..._args: unknown[]): unknown { return notYet('argmax'); }
+  /**
+   * The k best elements of each row and their column indices, O(cols·log k) per row.
+   *
+   * Order (one total order, the same on every backend): values descending; NaN ranks above
+   * +Infinity (as torch.topk); -0 ranks below +0; equal values are taken lowest index first.
+   * With `largest: false` the values are ascending, but NaN still counts as the largest
+   * value, so NaNs are chosen last (only when fewer than k non-NaN elements exist).
+   * `sorted: false` returns the same k elements in an unspecified order (currently the
+   * selection's internal order: deterministic for a backend and tier, independent of the
+   * thread count, but different across tiers and from the reference).
+   * k = 0 gives empty outputs; k > cols is a RangeError.
+   * @example topk(new Float32Array([1, 5, 3, 5]), 4, 2) // → { values: [5, 5], indices: [1, 3] }
+   */
+  function topk(x: Float32Array, cols: number, kk: number, opts?: TopkOptions): TopkResult {
+    const a = topkArgs('topk', x, cols, kk, opts);
+    k.topk(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
+    return { values: a.values, indices: a.indices };
+  }
+
+  /** `topk` on a worker thread; x and the outputs stay referenced until the promise settles. */
+  async function topkAsync(x: Float32Array, cols: number, kk: number, opts?: TopkOptions): Promise<TopkResult> {
+    const a = topkArgs('topkAsync', x, cols, kk, opts);
+    await k.topkAsync(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
+    return { values: a.values, indices: a.indices };
+  }
+
+  /**
+   * Per row, the index of the largest element: the first one among equal maxima; a NaN is the
+   * largest (the first NaN wins, as torch.argmax). Same order as `topk`, so
+   * `argmax(x, cols)` equals `topk(x, cols, 1).indices` — in particular +0 ranks above -0,
+   * where torch.argmax treats them as equal and returns the first.
+   * @example argmax(new Float32Array([1, 3, 3, 0]), 4) // → [1]
+   */
+  function argmax(x: Float32Array, cols: number, opts?: ArgmaxOptions): Int32Array {
+    const a = argmaxArgs(x, cols, opts);
+    return k.argmax(a.x, a.cols, a.out);
+  }
+
   return { topk, topkAsync, argmax };
 }

@@ -1,7 +1,8 @@
-// Topk family, avx2 tier. Compiled with this tier's flags only (see CMakeLists.txt).
+// Top-k family, avx2 tier. Compiled with this tier's flags only (see CMakeLists.txt).
 #include "topk.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "../simd/vec_avx2.h"
