@@ -21,10 +21,6 @@ export interface Kernels extends XentKernels, TopkKernels, SamplingKernels {
   // Philox streams: draws [0, out.length) from block (c0..c3) under key (k0, k1)
   philoxUint32(out: Uint32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number): Uint32Array;
   philoxUniform(out: Float32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number): Float32Array;
-  philoxGumbel(
-    out: Float32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
-    loc: number, scale: number,
-  ): Float32Array;
 }
 
 /** What the addon exports besides the kernels. */

@@ -13,7 +13,7 @@ import { describe, f32, finite, integer, isDetached, number, options, outF32, po
 
 /** Raw kernels of this family, implemented by the addon and by lib/reference/sampling.ts. */
 export interface SamplingKernels {
-  /** out[i] = loc + scale·G(word i): the numbers of philoxGumbel, with interleaved Philox chains. */
+  /** out[i] = loc + scale·G(word i): the full-word Gumbel of API.md, with interleaved Philox chains. */
   sampleGumbel(
     out: Float32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
     loc: number, scale: number,

@@ -1,6 +1,6 @@
 // The pure-TypeScript implementation of the kernel interface (lib/kernels.ts).
 import type { Kernels } from '../kernels.js';
-import { philoxBlock, philoxStream, wordToGumbel, wordToUniform } from './philox.js';
+import { philoxBlock, philoxStream, wordToUniform } from './philox.js';
 import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';
 import { topkKernels } from './topk.js';
@@ -42,6 +42,4 @@ export const referenceKernels: Kernels = {
   logit: sm.logit,
   philoxUint32: philoxStream,
   philoxUniform: (out, k0, k1, c0, c1, c2, c3) => philoxMap(out, k0, k1, c0, c1, c2, c3, wordToUniform),
-  philoxGumbel: (out, k0, k1, c0, c1, c2, c3, loc, scale) =>
-    philoxMap(out, k0, k1, c0, c1, c2, c3, (w) => loc + scale * wordToGumbel(w)),
 };

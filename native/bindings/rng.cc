@@ -1,4 +1,4 @@
-// N-API glue for Philox streams. Arguments: (out, key0, key1, c0, c1, c2, c3[, loc, scale]).
+// N-API glue for Philox streams. Arguments: (out, key0, key1, c0, c1, c2, c3).
 // Threads split the stream at block boundaries, so any split yields the same draws.
 #include "common.h"
 
@@ -52,22 +52,11 @@ Napi::Value Uniform(const Napi::CallbackInfo& info) {
   return info[0];
 }
 
-Napi::Value Gumbel(const Napi::CallbackInfo& info) {
-  F32 out = f32(info, 0, "out");
-  Stream s = stream_args(info, 1);
-  float loc = float(number(info, 7, "loc")), scale = float(number(info, 8, "scale"));
-  auto fn = lk_dispatch().rng.gumbel;
-  split(int64_t(out.length), s,
-        [&](int64_t b, int64_t n, const uint32_t* c) { fn(out.data + b, n, s.key, c, loc, scale); });
-  return info[0];
-}
-
 }  // namespace
 
 void register_rng(Napi::Env env, Napi::Object exports) {
   exports.Set("philoxUint32", Napi::Function::New(env, Uint32, "philoxUint32"));
   exports.Set("philoxUniform", Napi::Function::New(env, Uniform, "philoxUniform"));
-  exports.Set("philoxGumbel", Napi::Function::New(env, Gumbel, "philoxGumbel"));
 }
 
 }  // namespace lk

@@ -146,7 +146,7 @@ Napi::Value TruncatedGumbel(const Napi::CallbackInfo& info) {
   return info[3];
 }
 
-// (out, key0, key1, ctr0..ctr3, loc, scale) → out: the numbers of philoxGumbel.
+// (out, key0, key1, ctr0..ctr3, loc, scale) → out: the full-word Gumbel of API.md.
 Napi::Value SampleGumbel(const Napi::CallbackInfo& info) {
   F32 out = f32(info, 0, "out");
   Stream s = stream_args(info, 1);

@@ -8,14 +8,10 @@
 using lk_philox_u32_fn = void (*)(uint32_t* out, int64_t n, const uint32_t key[2], const uint32_t ctr[4]);
 // out[i] = ((w >> 9) + ½)·2⁻²³, exact, strictly inside (0, 1).
 using lk_philox_f32_fn = void (*)(float* out, int64_t n, const uint32_t key[2], const uint32_t ctr[4]);
-// out[i] = loc + scale·G(w), the full-word Gumbel of API.md.
-using lk_gumbel_fn = void (*)(float* out, int64_t n, const uint32_t key[2], const uint32_t ctr[4],
-                              float loc, float scale);
 
 struct RngKernels {
   lk_philox_u32_fn uint32;
   lk_philox_f32_fn uniform;
-  lk_gumbel_fn gumbel;
 };
 
 void lk_rng_kernels_scalar(RngKernels* t);

@@ -7,7 +7,7 @@
 //   word per element, in row-major order, so any tier, chain interleave or thread split
 //   reproduces the same draws;
 // - the noise of a word is the full-word Gumbel of API.md (gumbel_fast of the tier, a few ulp
-//   from u32_to_gumbel and from the float64 map);
+//   from the float64 map);
 // - a perturbed value x·inv_t + g that is -Inf (a masked logit) is never selected; NaN ranks
 //   above every number (as torch.argmax / torch.topk), so the first NaN of a row is selected;
 //   ties go to the lower index.

@@ -189,28 +189,4 @@ inline VF u32_to_uniform(VI w) {
   return _mm256_fmadd_ps(k, _mm256_set1_ps(0x1p-23f), _mm256_set1_ps(0x1p-24f));
 }
 
-// Converts a uint32 (< 2^32) to float: cvtepi32 is signed, so split off the top bit.
-inline VF u32_to_float(VI w) {
-  VF hi = _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 16));
-  VF lo = _mm256_cvtepi32_ps(_mm256_and_si256(w, _mm256_set1_epi32(0xFFFF)));
-  return _mm256_fmadd_ps(hi, _mm256_set1_ps(65536.0f), lo);
-}
-
-inline VF u32_to_gumbel(VI w) {
-  // w < 2^31: E = -log((w + ½)·2^-32); else E = -log1p(x), x = -(2^32 - w - ½)·2^-32.
-  // Both branches share one vlog: log1p(x) = log(u)·x/(u-1) with u = 1 + x.
-  VF upper = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_setzero_si256(), w));  // sign bit set
-  VF one = _mm256_set1_ps(1.0f);
-  VF lowf = _mm256_mul_ps(_mm256_add_ps(_mm256_cvtepi32_ps(w), _mm256_set1_ps(0.5f)), _mm256_set1_ps(0x1p-32f));
-  VF nwf = u32_to_float(_mm256_sub_epi32(_mm256_setzero_si256(), w));  // 2^32 - w, exact in [1, 2^31]
-  VF x = _mm256_mul_ps(_mm256_sub_ps(nwf, _mm256_set1_ps(0.5f)), _mm256_set1_ps(-0x1p-32f));
-  VF u = _mm256_add_ps(one, x);
-  VF d = _mm256_sub_ps(u, one);
-  VF lg = vlog(_mm256_blendv_ps(lowf, u, upper));
-  VF corr = _mm256_blendv_ps(one, _mm256_div_ps(x, d), upper);
-  VF ln = _mm256_mul_ps(lg, corr);
-  ln = _mm256_blendv_ps(ln, x, _mm256_and_ps(upper, _mm256_cmp_ps(d, _mm256_setzero_ps(), _CMP_EQ_OQ)));
-  return vneg(vlog(vneg(ln)));
-}
-
 }  // namespace

@@ -180,20 +180,4 @@ inline VF u32_to_uniform(VI w) {
   return _mm512_fmadd_ps(k, _mm512_set1_ps(0x1p-23f), _mm512_set1_ps(0x1p-24f));
 }
 
-inline VF u32_to_gumbel(VI w) {
-  // Same two-branch, one-vlog form as the AVX2 tier; see vec_avx2.h.
-  __mmask16 upper = _mm512_movepi32_mask(w);  // sign bit set: w >= 2^31
-  VF one = _mm512_set1_ps(1.0f);
-  VF lowf = _mm512_mul_ps(_mm512_add_ps(_mm512_cvtepi32_ps(w), _mm512_set1_ps(0.5f)), _mm512_set1_ps(0x1p-32f));
-  VF nwf = _mm512_cvtepu32_ps(_mm512_sub_epi32(_mm512_setzero_si512(), w));
-  VF x = _mm512_mul_ps(_mm512_sub_ps(nwf, _mm512_set1_ps(0.5f)), _mm512_set1_ps(-0x1p-32f));
-  VF u = _mm512_add_ps(one, x);
-  VF d = _mm512_sub_ps(u, one);
-  VF lg = vlog(_mm512_mask_blend_ps(upper, lowf, u));
-  VF corr = _mm512_mask_blend_ps(upper, one, _mm512_div_ps(x, d));
-  VF ln = _mm512_mul_ps(lg, corr);
-  ln = _mm512_mask_blend_ps(upper & _mm512_cmp_ps_mask(d, _mm512_setzero_ps(), _CMP_EQ_OQ), ln, x);
-  return vneg(vlog(vneg(ln)));
-}
-
 }  // namespace

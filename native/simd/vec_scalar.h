@@ -58,16 +58,4 @@ inline void philox_elems(const uint32_t key[2], const uint32_t ctr[4], VI w[4]) 
 
 inline VF u32_to_uniform(VI w) { return float(w >> 9) * 0x1p-23f + 0x1p-24f; }
 
-// Full-word Gumbel of API.md: both tails resolved, never ±Inf/NaN.
-inline VF u32_to_gumbel(VI w) {
-  float e;
-  if (w < 0x80000000u) {
-    e = -std::log((float(w) + 0.5f) * 0x1p-32f);
-  } else {
-    uint32_t nw = 0u - w;  // 2^32 - w, exact, in [1, 2^31]
-    e = -std::log1p(-((float(nw) - 0.5f) * 0x1p-32f));
-  }
-  return -std::log(e);
-}
-
 }  // namespace
