@@ -214,9 +214,9 @@ export function createXentApi(k: Kernels) {
    * - 'mean' with nothing to average over (every row ignored, or every non-ignored row's label
    *   weight 0, or no rows): loss NaN, as PyTorch gives for all-ignored (0/0), and a zero
    *   gradient (no NaN reaches the weights).
-   * - z-loss with class weights: the z term of a row is weighted by w_y like the rest of the row,
-   *   so 'mean' is a weighted mean of (CE + λ·lse²) and scaling every weight by a constant
-   *   changes nothing (without weights it is plain λ·lse² per row).
+   * - z-loss with class weights: the z term of a row is λ·w_y·lse², weighted like its label
+   *   term, so that scaling every weight by a constant leaves 'mean' unchanged, as it does for
+   *   PyTorch's weighted cross-entropy (without weights it is plain λ·lse² per row).
    * - `-Infinity` logits are masks (probability 0). A label pointing at a `-Infinity` logit
    *   gives loss +Infinity (and the finite gradient p − target); with label smoothing any
    *   masked class with a non-zero weight makes the loss +Infinity (as PyTorch), while a class
@@ -225,7 +225,9 @@ export function createXentApi(k: Kernels) {
    *   gradient NaN.
    * - Native kernels: one pass over the logits for the row statistics, one to write the
    *   gradient; per-row losses in float64, summed in row order (same result for any thread
-   *   count). Nothing is written anywhere when validation fails.
+   *   count). They match the float64 reference to about 1e-6 relative on loss and lse, and to
+   *   a few float32 ulps of the gradient's scale. Nothing is written anywhere when validation
+   *   fails.
    * @example
    * const { loss, grad, lse } = softmaxCrossEntropy(logits, labels, { labelSmoothing: 0.1 });
    * softmaxCrossEntropy(logits, labels, { grad: logits }); // in-place backward
