@@ -9,28 +9,6 @@
 
 namespace {
 
-// --- primitives for the interleaved Philox chains of sampling_impl.inc (one block a chain) --
-constexpr int kChains = 4;
-
-inline VI pl_set1(uint32_t a) { return a; }
-inline VI pl_iota(uint32_t a) { return a; }
-inline void pl_mulhilo(VI a, VI m, VI& hi, VI& lo) {
-  uint64_t p = uint64_t(a) * m;
-  hi = uint32_t(p >> 32);
-  lo = uint32_t(p);
-}
-inline VI pl_xor3(VI a, VI b, VI c) { return a ^ b ^ c; }
-inline void pl_transpose(VI c0, VI c1, VI c2, VI c3, VI* w) {
-  w[0] = c0;
-  w[1] = c1;
-  w[2] = c2;
-  w[3] = c3;
-}
-inline uint32_t vmask_nlt(VF v, VF t) { return !(v < t) ? 1u : 0u; }
-
-// --- math for the transforms of sampling_impl.inc (libm) -----------------------------------
-inline VF vlog_pos(VF x) { return std::log(x); }
-inline VF vsqrt(VF x) { return std::sqrt(x); }
 using Up = bool;
 inline VF tail_qp(VI w, Up& up, VF& p) {
   up = (w & 0x80000000u) != 0;

@@ -134,6 +134,36 @@ inline VF vlog1p(VF x) {
   return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, _mm256_set1_ps(__builtin_inff()), _CMP_EQ_OQ));
 }
 
+// --- Philox chains: independent counter streams interleaved by native/kernels/sampling_impl.inc --
+// Chains per group: 4 chains × 4 state vectors would fill all 16 ymm registers; 3 leaves room
+// for the products.
+constexpr int kChains = 3;
+
+inline VI pl_set1(uint32_t a) { return _mm256_set1_epi32(int(a)); }
+inline VI pl_iota(uint32_t a) { return _mm256_add_epi32(_mm256_set1_epi32(int(a)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); }
+// 32×32 → 64-bit products of every lane with the broadcast constant m (two vpmuludq).
+inline void pl_mulhilo(VI a, VI m, VI& hi, VI& lo) {
+  __m256i pe = _mm256_mul_epu32(a, m);
+  __m256i po = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
+  hi = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
+  lo = _mm256_blend_epi32(pe, _mm256_slli_epi64(po, 32), 0xAA);
+}
+inline VI pl_xor3(VI a, VI b, VI c) { return _mm256_xor_si256(_mm256_xor_si256(a, b), c); }
+// Lane j of c0..c3 is block j: transpose so that w[k] lane j is draw k·L + j
+// (also philox_elems' transpose).
+inline void pl_transpose(VI c0, VI c1, VI c2, VI c3, VI* w) {
+  __m256i t0 = _mm256_unpacklo_epi32(c0, c1), t1 = _mm256_unpackhi_epi32(c0, c1);
+  __m256i t2 = _mm256_unpacklo_epi32(c2, c3), t3 = _mm256_unpackhi_epi32(c2, c3);
+  __m256i r0 = _mm256_unpacklo_epi64(t0, t2), r1 = _mm256_unpackhi_epi64(t0, t2);
+  __m256i r2 = _mm256_unpacklo_epi64(t1, t3), r3 = _mm256_unpackhi_epi64(t1, t3);
+  w[0] = _mm256_permute2x128_si256(r0, r1, 0x20);
+  w[1] = _mm256_permute2x128_si256(r2, r3, 0x20);
+  w[2] = _mm256_permute2x128_si256(r0, r1, 0x31);
+  w[3] = _mm256_permute2x128_si256(r2, r3, 0x31);
+}
+// Bit j set where lane j of v is not < t (v ≥ t, or either is NaN).
+inline uint32_t vmask_nlt(VF v, VF t) { return uint32_t(_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_NLT_UQ))); }
+
 // --- Philox4x32-10, one block per lane -------------------------------------------------
 inline __m256i mulhi_epu32(__m256i a, __m256i b) {
   __m256i even = _mm256_srli_epi64(_mm256_mul_epu32(a, b), 32);
@@ -173,20 +203,41 @@ inline void philox_elems(const uint32_t key[2], const uint32_t ctr[4], VI w[4]) 
     k0 += 0x9E3779B9u;
     k1 += 0xBB67AE85u;
   }
-  // 4x8 → 8x4 transpose: lane j of word k is draw 4j+k.
-  __m256i t0 = _mm256_unpacklo_epi32(c0, c1), t1 = _mm256_unpackhi_epi32(c0, c1);
-  __m256i t2 = _mm256_unpacklo_epi32(c2, c3), t3 = _mm256_unpackhi_epi32(c2, c3);
-  __m256i r0 = _mm256_unpacklo_epi64(t0, t2), r1 = _mm256_unpackhi_epi64(t0, t2);
-  __m256i r2 = _mm256_unpacklo_epi64(t1, t3), r3 = _mm256_unpackhi_epi64(t1, t3);
-  w[0] = _mm256_permute2x128_si256(r0, r1, 0x20);
-  w[1] = _mm256_permute2x128_si256(r2, r3, 0x20);
-  w[2] = _mm256_permute2x128_si256(r0, r1, 0x31);
-  w[3] = _mm256_permute2x128_si256(r2, r3, 0x31);
+  pl_transpose(c0, c1, c2, c3, w);  // lane j of word k → draw 4j+k
 }
 
 inline VF u32_to_uniform(VI w) {
   VF k = _mm256_cvtepi32_ps(_mm256_srli_epi32(w, 9));
   return _mm256_fmadd_ps(k, _mm256_set1_ps(0x1p-23f), _mm256_set1_ps(0x1p-24f));
 }
+
+
+// --- vlog_pos (log of a positive normal float, no special cases) and vsqrt -------------------
+// log x for positive normal x (no special cases): vlog's Cephes polynomial, with the mantissa
+// brought to [√½, √2) by one integer subtraction instead of a compare and blends.
+inline VF vlog_pos(VF x) {
+  __m256i bits = _mm256_castps_si256(x);
+  __m256i e = _mm256_srai_epi32(_mm256_sub_epi32(bits, _mm256_set1_epi32(0x3f3504f3)), 23);
+  VF m = _mm256_castsi256_ps(_mm256_sub_epi32(bits, _mm256_slli_epi32(e, 23)));
+  VF ef = _mm256_cvtepi32_ps(e);
+  VF f = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
+  VF z = _mm256_mul_ps(f, f);
+  // Estrin's scheme (depth 4 instead of Horner's 9: the logs are latency-bound otherwise).
+  VF z2 = _mm256_mul_ps(z, z);
+  VF t01 = _mm256_fmadd_ps(_mm256_set1_ps(-2.4999993993e-1f), f, _mm256_set1_ps(3.3333331174e-1f));
+  VF t23 = _mm256_fmadd_ps(_mm256_set1_ps(-1.6668057665e-1f), f, _mm256_set1_ps(2.0000714765e-1f));
+  VF t45 = _mm256_fmadd_ps(_mm256_set1_ps(-1.2420140846e-1f), f, _mm256_set1_ps(1.4249322787e-1f));
+  VF t67 = _mm256_fmadd_ps(_mm256_set1_ps(-1.1514610310e-1f), f, _mm256_set1_ps(1.1676998740e-1f));
+  VF u03 = _mm256_fmadd_ps(t23, z, t01);
+  VF u47 = _mm256_fmadd_ps(t67, z, t45);
+  VF p = _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(7.0376836292e-2f), z2, u47), z2, u03);
+  VF y = _mm256_mul_ps(_mm256_mul_ps(p, z), f);
+  y = _mm256_fmadd_ps(ef, _mm256_set1_ps(-2.12194440e-4f), y);
+  y = _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), y);
+  y = _mm256_add_ps(f, y);
+  return _mm256_fmadd_ps(ef, _mm256_set1_ps(0.693359375f), y);
+}
+
+inline VF vsqrt(VF x) { return _mm256_sqrt_ps(x); }
 
 }  // namespace

@@ -33,6 +33,25 @@ inline VF vexp_normal(VF x) { return std::exp(x); }
 inline VF vlog(VF x) { return std::log(x); }
 inline VF vlog1p(VF x) { return std::log1p(x); }
 
+// --- Philox chains: independent counter streams interleaved by native/kernels/sampling_impl.inc --
+constexpr int kChains = 4;
+
+inline VI pl_set1(uint32_t a) { return a; }
+inline VI pl_iota(uint32_t a) { return a; }
+inline void pl_mulhilo(VI a, VI m, VI& hi, VI& lo) {
+  uint64_t p = uint64_t(a) * m;
+  hi = uint32_t(p >> 32);
+  lo = uint32_t(p);
+}
+inline VI pl_xor3(VI a, VI b, VI c) { return a ^ b ^ c; }
+inline void pl_transpose(VI c0, VI c1, VI c2, VI c3, VI* w) {
+  w[0] = c0;
+  w[1] = c1;
+  w[2] = c2;
+  w[3] = c3;
+}
+inline uint32_t vmask_nlt(VF v, VF t) { return !(v < t) ? 1u : 0u; }
+
 inline void philox_round(uint32_t c[4], uint32_t k0, uint32_t k1) {
   uint64_t p0 = uint64_t(0xD2511F53u) * c[0];
   uint64_t p1 = uint64_t(0xCD9E8D57u) * c[2];
@@ -57,5 +76,11 @@ inline void philox_elems(const uint32_t key[2], const uint32_t ctr[4], VI w[4]) 
 }
 
 inline VF u32_to_uniform(VI w) { return float(w >> 9) * 0x1p-23f + 0x1p-24f; }
+
+
+// --- vlog_pos (log of a positive normal float, no special cases) and vsqrt -------------------
+inline VF vlog_pos(VF x) { return std::log(x); }
+
+inline VF vsqrt(VF x) { return std::sqrt(x); }
 
 }  // namespace
