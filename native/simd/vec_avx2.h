@@ -240,4 +240,6 @@ inline VF vlog_pos(VF x) {
 
 inline VF vsqrt(VF x) { return _mm256_sqrt_ps(x); }
 
+#include "vec_generic.inc"
+
 }  // namespace

@@ -83,4 +83,7 @@ inline VF vlog_pos(VF x) { return std::log(x); }
 
 inline VF vsqrt(VF x) { return std::sqrt(x); }
 
+// The scalar tier keeps glibc's expf for exp_le0 (vec_generic.inc holds the vector form).
+inline float exp_le0(float x) { return std::exp(x); }
+
 }  // namespace
