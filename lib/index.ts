@@ -15,6 +15,10 @@ export { Rng, type StreamStart } from './rng.js';
 export type { LogitkitError, LogitkitErrorCode } from './errors.js';
 export type { SoftmaxOptions, LogSumExpOptions, ElementwiseOptions } from './softmax.js';
 export type {
+  Reduction, SoftmaxCrossEntropyOptions, SoftmaxCrossEntropyResult, BinaryCrossEntropyOptions, BinaryCrossEntropyResult,
+} from './xent.js';
+export type { TopkOptions, TopkResult, ArgmaxOptions } from './topk.js';
+export type {
   GumbelOptions, TruncatedGumbelOptions, CategoricalOptions, GumbelSoftmaxOptions, GumbelSoftmaxResult,
   GumbelTopKOptions, GumbelTopKResult, RandomOptions, RowRandomOptions, SampleOptions, Param,
 } from './sampling.js';
