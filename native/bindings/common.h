@@ -88,6 +88,8 @@ inline int64_t rows_of(const Napi::CallbackInfo& info, size_t len, int64_t cols,
 }
 
 // Row-parallel run: chunks carry at least kMinWork elements so small inputs stay on one thread.
+// Measured (logSoftmax, AVX2, 2 cores): waking a worker costs ~10 µs; 2 threads lose at 64k
+// elements (39 → 50 µs) and win from 128k (73 → 52 µs), so work splits only above 64k.
 constexpr int64_t kMinWork = 1 << 16;
 inline void parallel_rows(int64_t rows, int64_t cols, const std::function<void(int64_t, int64_t)>& fn) {
   int64_t grain = cols >= kMinWork ? 1 : (kMinWork + cols - 1) / (cols > 0 ? cols : 1);
