@@ -4,25 +4,10 @@
 // elementwise streams, block-aligned chunks) are split over threads: any split gives the same
 // draws.
 #include "common.h"
+#include "stream.h"
 
 namespace lk {
 namespace {
-
-struct Stream {
-  uint32_t key[2];
-  uint32_t ctr[4];
-};
-
-Stream stream_args(const Napi::CallbackInfo& info, size_t at) {
-  Stream s;
-  const char* names[6] = {"key0", "key1", "ctr0", "ctr1", "ctr2", "ctr3"};
-  for (int i = 0; i < 6; ++i) {
-    double d = number(info, at + i, names[i]);
-    require(info, d >= 0 && d <= 4294967295.0 && d == double(uint32_t(d)), std::string(names[i]) + " must be a uint32");
-    (i < 2 ? s.key[i] : s.ctr[i - 2]) = uint32_t(d);
-  }
-  return s;
-}
 
 // The streams of a row kernel: the shared stream at `at`, then perRow at at + 6.
 LkRowStreams row_streams(const Napi::CallbackInfo& info, size_t at, int64_t rows) {
@@ -111,21 +96,6 @@ Napi::Value GumbelSoftmax(const Napi::CallbackInfo& info) {
   return info[4];
 }
 
-constexpr int64_t kChunk = 1 << 16;  // draws per task: a whole number of blocks
-
-template <typename Fill>
-void split(int64_t n, const Stream& s, Fill fill) {
-  int64_t chunks = (n + kChunk - 1) / kChunk;
-  lk_parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1; ++c) {
-      int64_t b = c * kChunk, e = b + kChunk < n ? b + kChunk : n;
-      uint32_t ctr[4];
-      lk_ctr_add(s.ctr, uint64_t(b / 4), ctr);
-      fill(b, e - b, ctr);
-    }
-  });
-}
-
 // (loc, t, tArr | null, out, key0, key1, ctr0..ctr3) → out
 Napi::Value TruncatedGumbel(const Napi::CallbackInfo& info) {
   F32 loc = f32(info, 0, "loc");
@@ -140,7 +110,7 @@ Napi::Value TruncatedGumbel(const Napi::CallbackInfo& info) {
   require(info, out.length == loc.length, "out.length must equal loc.length");
   Stream s = stream_args(info, 4);
   auto fn = lk_dispatch().sampling.truncated_gumbel;
-  split(int64_t(out.length), s, [&](int64_t b, int64_t n, const uint32_t* c) {
+  split_stream(int64_t(out.length), s, [&](int64_t b, int64_t n, const uint32_t* c) {
     fn(loc.data + b, t_arr ? t_arr + b : nullptr, t, out.data + b, n, s.key, c);
   });
   return info[3];
@@ -152,7 +122,7 @@ Napi::Value SampleGumbel(const Napi::CallbackInfo& info) {
   Stream s = stream_args(info, 1);
   float loc = float(number(info, 7, "loc")), scale = float(number(info, 8, "scale"));
   auto fn = lk_dispatch().sampling.gumbel;
-  split(int64_t(out.length), s,
+  split_stream(int64_t(out.length), s,
         [&](int64_t b, int64_t n, const uint32_t* c) { fn(out.data + b, n, s.key, c, loc, scale); });
   return info[0];
 }
@@ -175,7 +145,7 @@ Napi::Value SampleMap(const Napi::CallbackInfo& info) {
   Stream s = stream_args(info, 6);
   auto fn = lk_dispatch().sampling.sample;
   int k = int(kind);
-  split(int64_t(out.length), s, [&](int64_t at, int64_t n, const uint32_t* c) {
+  split_stream(int64_t(out.length), s, [&](int64_t at, int64_t n, const uint32_t* c) {
     fn(k, out.data + at, n, arr[0] ? arr[0] + at : nullptr, a, arr[1] ? arr[1] + at : nullptr, b, s.key, c);
   });
   return info[1];
