@@ -115,6 +115,21 @@ describe(`native vs reference (${TIER})`, () => {
     expect(ls[5 * cols - 1]).toBe(0);
   });
 
+  test('multi-block rows: a masked, a NaN and a late-max row between ordinary ones (second pass interleaved)', () => {
+    const cols = 5000; // three blocks per row
+    const x = randomF32(5 * cols, 21, -30, 30);
+    x.fill(-Infinity, cols, 2 * cols);
+    x[2 * cols + 4999] = NaN;
+    x[3 * cols + 4500] = 90; // the running max moves in the last block
+    for (const inPlace of [false, true]) {
+      const a = x.slice(), b = x.slice();
+      const sm = inPlace ? lk.softmax(a, cols, { out: a }) : lk.softmax(x, cols);
+      const ls = inPlace ? lk.logSoftmax(b, cols, { out: b }) : lk.logSoftmax(x, cols);
+      expectClose(sm, ref.softmax(x, cols), PROB_TOL, `softmax in place=${inPlace}`);
+      expectClose(ls, ref.logSoftmax(x, cols), LOG_TOL, `logSoftmax in place=${inPlace}`);
+    }
+  });
+
   test('NaN after an all-masked block still poisons the row', () => {
     const x = new Float32Array(5000).fill(-Infinity);
     x[4500] = NaN;
