@@ -9,7 +9,7 @@ import type { Kernels } from './kernels.js';
 import { rangeError, typeError } from './errors.js';
 import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
 import { wordToNormal } from './reference/sampling.js';
-import { describe, f32, finite, integer, isDetached, number, options, outF32, positive, rowsOf } from './validate.js';
+import { bool, describe, f32, finite, integer, isDetached, number, options, outF32, positive, rowsOf } from './validate.js';
 
 /** Raw kernels of this family, implemented by the addon and by lib/reference/sampling.ts. */
 export interface SamplingKernels {
@@ -132,12 +132,6 @@ function i32Out(out: unknown, length: number, name: string): Int32Array {
   if (isDetached(out)) throw typeError('ERR_LOGITKIT_DETACHED', `${name} is backed by a detached ArrayBuffer`);
   if (out.length !== length) throw rangeError(`${name}.length = ${out.length} is out of range: expected ${length}`);
   return out;
-}
-
-function bool(v: unknown, name: string, dflt: boolean): boolean {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a boolean, received ${describe(v)}`);
-  return v;
 }
 
 /**

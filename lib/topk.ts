@@ -1,7 +1,7 @@
 // Public top-k and argmax (API.md "Top-k"): validate, then run the backend's kernel.
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels.js';
-import { describe, f32, i32, integer, options, rowsOf } from './validate.js';
+import { bool, f32, i32, integer, options, overlaps, rowsOf } from './validate.js';
 
 /** Raw kernels of this family, implemented by the addon and by lib/reference/topk.ts. */
 export interface TopkKernels {
@@ -42,18 +42,6 @@ export interface ArgmaxOptions {
 
 const MAX_COLS = 2 ** 31 - 1; // indices are Int32
 
-function bool(v: unknown, dflt: boolean, name: string): boolean {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') {
-    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a boolean, received ${describe(v)}`);
-  }
-  return v;
-}
-
-function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
-}
-
 function colsOf(x: Float32Array, cols: unknown, name: string): { rows: number; cols: number } {
   const rc = rowsOf(x, cols, name);
   if (rc.cols > MAX_COLS) throw rangeError(`cols = ${rc.cols} is out of range: expected an integer in [1, ${MAX_COLS}]`);
@@ -65,8 +53,8 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
   const { rows, cols: c } = colsOf(xa, cols, `${fn}: x`);
   const kk = integer(k, `${fn}: k`, 0, c);
   const o = options<TopkOptions>(opts, `${fn}: options`);
-  const largest = bool(o.largest, true, `${fn}: options.largest`);
-  const sorted = bool(o.sorted, true, `${fn}: options.sorted`);
+  const largest = bool(o.largest, `${fn}: options.largest`, true);
+  const sorted = bool(o.sorted, `${fn}: options.sorted`, true);
   const n = rows * kk;
   let values: Float32Array, indices: Int32Array;
   if (o.out === undefined) {

@@ -64,6 +64,13 @@ export function integer(v: unknown, name: string, min: number, max = Number.MAX_
   return n;
 }
 
+/** An optional boolean option. */
+export function bool(v: unknown, name: string, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a boolean, received ${describe(v)}`);
+  return v;
+}
+
 /** A finite number > 0 (temperatures, scales). */
 export function positive(v: unknown, name: string): number {
   const n = number(v, name);
@@ -86,7 +93,8 @@ export function rowsOf(x: ArrayBufferView & { length: number }, cols: unknown, n
   return { rows: x.length / c, cols: c };
 }
 
-function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+/** Whether two views share any byte of memory. */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 

@@ -2,7 +2,7 @@
 // everything (including the label scan) before any kernel runs, then call the backend.
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels.js';
-import { describe, f32, i32, integer, number, options, outF32 } from './validate.js';
+import { describe, f32, i32, integer, number, options, outF32, overlaps } from './validate.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -108,10 +108,6 @@ function nonNegativeElements(a: Float32Array, name: string): void {
     const v = a[i];
     if (!(v >= 0) || v === Infinity) throw rangeError(`${name}[${i}] = ${v} is out of range: expected a finite number ≥ 0`);
   }
-}
-
-function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
 /** The gradient buffer must not share memory with read-only inputs (labels, weights). */
