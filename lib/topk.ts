@@ -1,5 +1,5 @@
 // Public top-k and argmax (API.md "Top-k"): validate, then run the backend's kernel.
-import { rangeError, typeError } from './errors.js';
+import { rangeError } from './errors.js';
 import type { Kernels } from './kernels.js';
 import { bool, f32, i32, integer, options, overlaps, rowsOf } from './validate.js';
 
