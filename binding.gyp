@@ -1,6 +1,7 @@
 {
   # node-gyp build of the same sources and flags as CMakeLists.txt (node-gyp-build's
-  # from-source fallback always runs node-gyp). Keep the two in step.
+  # from-source fallback always runs node-gyp). The per-family sources come from
+  # native/families.def through scripts/sources.cjs, as CMakeLists.txt reads them.
   "variables": {
     "lk_common_flags": ["-O3", "-fno-math-errno", "-fvisibility=hidden", "-std=c++17", "-fPIC"]
   },
@@ -15,20 +16,22 @@
     {
       "target_name": "lk_scalar",
       "type": "static_library",
-      "sources": ["native/kernels/softmax_scalar.cc", "native/kernels/rng_scalar.cc", "native/kernels/xent_scalar.cc", "native/kernels/topk_scalar.cc", "native/kernels/sampling_scalar.cc"],
+      "sources": ["<!@(node scripts/sources.cjs tier scalar)"],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64", "-mtune=generic", "-fno-tree-vectorize", "-fno-tree-slp-vectorize", "-ffp-contract=off"]
     },
     {
       "target_name": "lk_avx2",
       "type": "static_library",
-      "sources": ["native/kernels/softmax_avx2.cc", "native/kernels/rng_avx2.cc", "native/kernels/xent_avx2.cc", "native/kernels/topk_avx2.cc", "native/kernels/sampling_avx2.cc"],
+      "sources": ["<!@(node scripts/sources.cjs tier avx2)"],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64-v3", "-mtune=generic"]
     },
     {
+      # -Wno-maybe-uninitialized: GCC 12's own avx512fintrin.h trips it under node-gyp's -Wall
+      # (a known false positive, over a thousand lines of install log).
       "target_name": "lk_avx512",
       "type": "static_library",
-      "sources": ["native/kernels/softmax_avx512.cc", "native/kernels/rng_avx512.cc", "native/kernels/xent_avx512.cc", "native/kernels/topk_avx512.cc", "native/kernels/sampling_avx512.cc"],
-      "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64-v4", "-mtune=generic"]
+      "sources": ["<!@(node scripts/sources.cjs tier avx512)"],
+      "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64-v4", "-mtune=generic", "-Wno-maybe-uninitialized"]
     },
     {
       "target_name": "logitkit",
@@ -37,11 +40,7 @@
         "native/addon.cc",
         "native/dispatch.cc",
         "native/pool.cc",
-        "native/bindings/softmax.cc",
-        "native/bindings/rng.cc",
-        "native/bindings/xent.cc",
-        "native/bindings/topk.cc",
-        "native/bindings/sampling.cc"
+        "<!@(node scripts/sources.cjs bindings)"
       ],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64", "-mtune=generic"],
       "libraries": ["-lpthread"]

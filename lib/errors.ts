@@ -4,7 +4,8 @@ export type LogitkitErrorCode =
   | 'ERR_LOGITKIT_OUT_OF_RANGE'
   | 'ERR_LOGITKIT_DETACHED'
   | 'ERR_LOGITKIT_NATIVE_UNAVAILABLE'
-  | 'ERR_LOGITKIT_BAD_ENV';
+  | 'ERR_LOGITKIT_BAD_ENV'
+  | 'ERR_LOGITKIT_INCOMPLETE_DISPATCH';
 
 export interface LogitkitError extends Error {
   code: LogitkitErrorCode;

@@ -28,6 +28,8 @@ export interface NativeBinding extends Kernels {
   abiVersion: number;
   backend(): { isa: 'avx512' | 'avx2' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'scalar'; threads: number; cores: number };
   setThreads(n: number): void;
+  /** Set when LOGITKIT_ISA named no tier (the CPU's best tier is used). */
+  initWarning?: string;
   /** The tier's raw vector exp / log / log1p (accuracy tests only). */
   _exp(x: Float32Array, out: Float32Array): Float32Array;
   _log(x: Float32Array, out: Float32Array): Float32Array;

@@ -19,7 +19,7 @@ export type LoadFailure =
   | 'not-found' // no binary for this platform in any searched place
   | 'load-error' // a binary was found but the dynamic loader refused it
   | 'stale' // the binary loaded but was built from other sources (ABI_VERSION mismatch)
-  | 'init-error' // the binary loaded but its initialisation threw (e.g. a bad LOGITKIT_ISA)
+  | 'init-error' // the binary loaded but its initialisation threw (a family's kernel table left incomplete)
   | 'no-package-root'; // the package's own files could not be located
 
 export interface LoadResult {
@@ -95,7 +95,7 @@ function fixes(failure: LoadFailure, cause: string, path: string | undefined, ro
   const out: string[] = [];
   switch (failure) {
     case 'init-error':
-      out.push(/LOGITKIT_ISA/.test(cause) ? 'unset LOGITKIT_ISA or set it to scalar, avx2 or avx512' : 'check the logitkit environment variables (LOGITKIT_ISA)');
+      out.push(/kernel table incomplete/.test(cause) ? `the binary ${path ?? ''} is incomplete (a kernel family was not registered for every tier): rebuild it, or ${fromSource}` : 'check the logitkit environment variables');
       break;
     case 'stale':
       out.push(`the binary ${path ?? ''} was built from other logitkit sources: delete it (or the build/ folder) and reinstall, or ${fromSource}`);
@@ -148,6 +148,7 @@ const firstLine = (err: unknown) => (err instanceof Error ? err.message : String
 
 // Both dist/index.js and dist/index.cjs carry this module; one warning per process is enough.
 const WARNED = Symbol.for('logitkit.native-unavailable-warned');
+const ISA_WARNED = Symbol.for('logitkit.isa-warned');
 
 function load(): LoadResult {
   const raw = (process.env.LOGITKIT_BACKEND ?? '').trim().toLowerCase();
@@ -179,12 +180,18 @@ function load(): LoadResult {
     try {
       binding = req(path) as NativeBinding;
     } catch (err) {
-      failure = (err as { code?: string }).code === 'ERR_LOGITKIT_BAD_ENV' ? 'init-error' : 'load-error';
+      const code = (err as { code?: string }).code;
+      failure = code === 'ERR_LOGITKIT_BAD_ENV' || code === 'ERR_LOGITKIT_INCOMPLETE_DISPATCH' ? 'init-error' : 'load-error';
       throw err;
     }
     if (binding.abiVersion !== ABI_VERSION) {
       failure = 'stale';
       throw new Error(`stale native build: binding ABI ${String(binding.abiVersion)}, this logitkit needs ${ABI_VERSION}`);
+    }
+    const g = globalThis as { [ISA_WARNED]?: boolean };
+    if (binding.initWarning && !g[ISA_WARNED]) {
+      g[ISA_WARNED] = true;
+      process.emitWarning(`LOGITKIT_ISA=${process.env.LOGITKIT_ISA}: ${binding.initWarning}`, { code: 'LOGITKIT_BAD_ENV' });
     }
     return { binding, requested, path, tried };
   } catch (err) {

@@ -39,18 +39,19 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // The table and pool are process-wide: worker_threads that load the addon share them.
   static std::once_flag once;
   static const char* init_error = nullptr;
+  static const char* init_warning = nullptr;
   std::call_once(once, [] {
-    if (lk_dispatch_init(std::getenv("LOGITKIT_ISA"), &init_error)) lk_pool_set_threads(available_cores());
+    if (lk_dispatch_init(std::getenv("LOGITKIT_ISA"), &init_error, &init_warning)) lk_pool_set_threads(available_cores());
   });
-  if (init_error) lk::throw_error(env, false, "ERR_LOGITKIT_BAD_ENV", init_error);
+  if (init_error) lk::throw_error(env, false, "ERR_LOGITKIT_INCOMPLETE_DISPATCH", init_error);
+  // lib/native.ts turns this into one LOGITKIT_BAD_ENV warning.
+  if (init_warning) exports.Set("initWarning", Napi::String::New(env, init_warning));
   exports.Set("abiVersion", Napi::Number::New(env, 1));  // lib/native.ts ABI_VERSION
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
-  lk::register_softmax(env, exports);
-  lk::register_rng(env, exports);
-  lk::register_xent(env, exports);
-  lk::register_topk(env, exports);
-  lk::register_sampling(env, exports);
+#define LK_FAMILY(name, Struct, TABLE) lk::register_##name(env, exports);
+#include "families.def"
+#undef LK_FAMILY
   return exports;
 }
 

@@ -1,7 +1,10 @@
 #include "dispatch.h"
 
 #include <cpuid.h>
+#include <strings.h>
+
 #include <cstring>
+#include <string>
 
 namespace {
 
@@ -41,43 +44,56 @@ const char* lk_isa_name(Isa isa) {
   }
 }
 
-bool lk_dispatch_init(const char* cap, const char** error) {
+bool lk_dispatch_init(const char* cap, const char** error, const char** warning) {
   Isa best = detect();
   Isa isa = best;
   if (cap && *cap) {
-    Isa want;
-    if (!std::strcmp(cap, "scalar")) want = Isa::scalar;
-    else if (!std::strcmp(cap, "avx2")) want = Isa::avx2;
-    else if (!std::strcmp(cap, "avx512")) want = Isa::avx512;
-    else {
-      *error = "LOGITKIT_ISA must be one of scalar, avx2, avx512";
-      return false;
-    }
+    // Any case ("AVX2" too). An unknown value keeps the CPU's best tier and is reported as a
+    // warning (LOGITKIT_BAD_ENV), as an unknown LOGITKIT_BACKEND is: a typo never drops a
+    // server to the TypeScript reference.
+    Isa want = best;
+    if (!strcasecmp(cap, "scalar")) want = Isa::scalar;
+    else if (!strcasecmp(cap, "avx2")) want = Isa::avx2;
+    else if (!strcasecmp(cap, "avx512")) want = Isa::avx512;
+    else *warning = "LOGITKIT_ISA is not one of scalar, avx2, avx512 (any case); using the CPU's best tier";
     if (int(want) < int(isa)) isa = want;  // a cap never raises the tier above the CPU's
   }
   g_table.isa = isa;
   g_table.cpu_best = best;
   switch (isa) {
+#define LK_FAMILY(name, Struct, TABLE) lk_##name##_kernels_avx512(&g_table.name);
     case Isa::avx512:
-      lk_softmax_kernels_avx512(&g_table.softmax);
-      lk_rng_kernels_avx512(&g_table.rng);
-      lk_xent_kernels_avx512(&g_table.xent);
-      lk_topk_kernels_avx512(&g_table.topk);
-      lk_sampling_kernels_avx512(&g_table.sampling);
+#include "families.def"
       break;
+#undef LK_FAMILY
+#define LK_FAMILY(name, Struct, TABLE) lk_##name##_kernels_avx2(&g_table.name);
     case Isa::avx2:
-      lk_softmax_kernels_avx2(&g_table.softmax);
-      lk_rng_kernels_avx2(&g_table.rng);
-      lk_xent_kernels_avx2(&g_table.xent);
-      lk_topk_kernels_avx2(&g_table.topk);
-      lk_sampling_kernels_avx2(&g_table.sampling);
+#include "families.def"
       break;
+#undef LK_FAMILY
+#define LK_FAMILY(name, Struct, TABLE) lk_##name##_kernels_scalar(&g_table.name);
     default:
-      lk_softmax_kernels_scalar(&g_table.softmax);
-      lk_rng_kernels_scalar(&g_table.rng);
-      lk_xent_kernels_scalar(&g_table.xent);
-      lk_topk_kernels_scalar(&g_table.topk);
-      lk_sampling_kernels_scalar(&g_table.sampling);
+#include "families.def"
+#undef LK_FAMILY
+  }
+  // Every pointer of every family must be set: a missing one is a load-time error that names
+  // it, never a null call later.
+  static std::string missing;
+#define LK_CHECK_FIELD(type, field) \
+  if (!t.field) missing += std::string(missing.empty() ? "" : ", ") + family + "." #field;
+#define LK_FAMILY(name, Struct, TABLE) \
+  {                                    \
+    const Struct& t = g_table.name;    \
+    const char* family = #name;        \
+    TABLE(LK_CHECK_FIELD)              \
+  }
+#include "families.def"
+#undef LK_FAMILY
+#undef LK_CHECK_FIELD
+  if (!missing.empty()) {
+    missing = std::string("kernel table incomplete for the ") + lk_isa_name(isa) + " tier: " + missing + " not set";
+    *error = missing.c_str();
+    return false;
   }
   return true;
 }

@@ -1,25 +1,22 @@
 // The one place that knows which ISA tier runs. Filled once at addon load.
 #pragma once
-#include "kernels/rng.h"
-#include "kernels/softmax.h"
-#include "kernels/sampling.h"
-#include "kernels/topk.h"
-#include "kernels/xent.h"
+#define LK_FAMILY_HEADERS
+#include "families.def"
+#undef LK_FAMILY_HEADERS
 
 enum class Isa { scalar = 0, avx2 = 1, avx512 = 2 };
 
 struct Dispatch {
   Isa isa;
   Isa cpu_best;  // what the CPU and OS support, before the LOGITKIT_ISA cap
-  SoftmaxKernels softmax;
-  RngKernels rng;
-  XentKernels xent;
-  TopkKernels topk;
-  SamplingKernels sampling;
+#define LK_FAMILY(name, Struct, TABLE) Struct name;
+#include "families.def"
+#undef LK_FAMILY
 };
 
 // Detects the CPU (CPUID + XGETBV), applies the LOGITKIT_ISA cap, fills the table.
-// Returns false with `error` set when LOGITKIT_ISA names an unknown tier.
-bool lk_dispatch_init(const char* cap, const char** error);
+// Returns false with `error` set when a family's table has a field that its tier left unset
+// (named as "<family>.<field>"); sets `warning` when LOGITKIT_ISA names no tier.
+bool lk_dispatch_init(const char* cap, const char** error, const char** warning);
 const Dispatch& lk_dispatch();
 const char* lk_isa_name(Isa isa);

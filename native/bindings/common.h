@@ -124,10 +124,9 @@ inline Napi::Value queue(Napi::Env env, std::function<void()> work, Napi::Value 
   return p;
 }
 
-void register_softmax(Napi::Env env, Napi::Object exports);
-void register_rng(Napi::Env env, Napi::Object exports);
-void register_xent(Napi::Env env, Napi::Object exports);
-void register_topk(Napi::Env env, Napi::Object exports);
-void register_sampling(Napi::Env env, Napi::Object exports);
+// Each family's binding (native/bindings/<family>.cc) defines its register_<family>.
+#define LK_FAMILY(name, Struct, TABLE) void register_##name(Napi::Env env, Napi::Object exports);
+#include "../families.def"
+#undef LK_FAMILY
 
 }  // namespace lk

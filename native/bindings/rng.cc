@@ -9,7 +9,7 @@ namespace {
 Napi::Value Uint32(const Napi::CallbackInfo& info) {
   U32 out = u32(info, 0, "out");
   Stream s = stream_args(info, 1);
-  auto fn = lk_dispatch().rng.uint32;
+  auto fn = lk_dispatch().rng.philox_uint32;
   split_stream(int64_t(out.length), s, [&](int64_t b, int64_t n, const uint32_t* c) { fn(out.data + b, n, s.key, c); });
   return info[0];
 }
@@ -17,7 +17,7 @@ Napi::Value Uint32(const Napi::CallbackInfo& info) {
 Napi::Value Uniform(const Napi::CallbackInfo& info) {
   F32 out = f32(info, 0, "out");
   Stream s = stream_args(info, 1);
-  auto fn = lk_dispatch().rng.uniform;
+  auto fn = lk_dispatch().rng.philox_uniform;
   split_stream(int64_t(out.length), s, [&](int64_t b, int64_t n, const uint32_t* c) { fn(out.data + b, n, s.key, c); });
   return info[0];
 }

@@ -37,7 +37,7 @@ Napi::Value SampleCategorical(const Napi::CallbackInfo& info) {
   int64_t rows = rows_of(info, x.length, cols, "x");
   require(info, int64_t(out.length) == rows, "out.length must equal the number of rows");
   LkRowStreams s = row_streams(info, 4, rows);
-  auto fn = lk_dispatch().sampling.categorical;
+  auto fn = lk_dispatch().sampling.sample_categorical;
   parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
     LkRowStreams t = from_row(s, r0, cols);
     fn(x.data + r0 * cols, out.data + r0, r1 - r0, cols, inv_t, &t);
@@ -56,7 +56,7 @@ Napi::Value GumbelTopK(const Napi::CallbackInfo& info) {
   require(info, int64_t(idx.length) == rows * k && int64_t(val.length) == rows * k,
           "indices.length and perturbed.length must equal rows × k");
   LkRowStreams s = row_streams(info, 5, rows);
-  auto fn = lk_dispatch().sampling.gumbel_topk;
+  auto fn = lk_dispatch().sampling.gumbel_top_k;
   parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
     LkRowStreams t = from_row(s, r0, cols);
     fn(x.data + r0 * cols, idx.data + r0 * k, val.data + r0 * k, r1 - r0, cols, k, &t);
@@ -77,7 +77,7 @@ Napi::Value GumbelSoftmax(const Napi::CallbackInfo& info) {
   require(info, y.length == x.length, "y.length must equal x.length");
   require(info, int64_t(index.length) == rows, "index.length must equal the number of rows");
   LkRowStreams s = row_streams(info, 6, rows);
-  auto perturb = lk_dispatch().sampling.perturb;
+  auto perturb = lk_dispatch().sampling.gumbel_softmax;
   auto softmax = lk_dispatch().softmax.softmax;
   parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
     LkRowStreams t = from_row(s, r0, cols);
@@ -158,7 +158,7 @@ Napi::Value MapWords(const Napi::CallbackInfo& info) {
   U32 words = u32(info, 1, "words");
   F32 out = f32(info, 2, "out");
   require(info, out.length == words.length, "out.length must equal words.length");
-  lk_dispatch().sampling.map_words(int(kind), words.data, out.data, int64_t(out.length));
+  lk_dispatch().sampling.sample_map_words(int(kind), words.data, out.data, int64_t(out.length));
   return info[2];
 }
 

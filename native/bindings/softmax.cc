@@ -24,14 +24,14 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   return info[3];
 }
 Napi::Value LogSoftmax(const Napi::CallbackInfo& info) {
-  rows_job(info, lk_dispatch().softmax.logsoftmax)();
+  rows_job(info, lk_dispatch().softmax.log_softmax)();
   return info[3];
 }
 Napi::Value SoftmaxAsync(const Napi::CallbackInfo& info) {
   return queue(info.Env(), rows_job(info, lk_dispatch().softmax.softmax), info[3], {info[0]});
 }
 Napi::Value LogSoftmaxAsync(const Napi::CallbackInfo& info) {
-  return queue(info.Env(), rows_job(info, lk_dispatch().softmax.logsoftmax), info[3], {info[0]});
+  return queue(info.Env(), rows_job(info, lk_dispatch().softmax.log_softmax), info[3], {info[0]});
 }
 
 Napi::Value LogSumExp(const Napi::CallbackInfo& info) {
@@ -41,7 +41,7 @@ Napi::Value LogSumExp(const Napi::CallbackInfo& info) {
   F32 out = f32(info, 3, "out");
   int64_t rows = rows_of(info, x.length, cols, "x");
   require(info, int64_t(out.length) == rows, "out.length must equal the number of rows");
-  auto fn = lk_dispatch().softmax.logsumexp;
+  auto fn = lk_dispatch().softmax.log_sum_exp;
   parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
     fn(x.data + r0 * cols, out.data + r0, r1 - r0, cols, inv_t);
   });
@@ -71,7 +71,7 @@ Napi::Value elementwise(const Napi::CallbackInfo& info, lk_elementwise_fn fn) {
   return info[1];
 }
 Napi::Value Sigmoid(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.sigmoid); }
-Napi::Value LogSigmoid(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.logsigmoid); }
+Napi::Value LogSigmoid(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.log_sigmoid); }
 Napi::Value Softplus(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.softplus); }
 Napi::Value Logit(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.logit); }
 Napi::Value Exp(const Napi::CallbackInfo& info) { return elementwise(info, lk_dispatch().softmax.exp); }

@@ -98,7 +98,7 @@ std::function<void()> xent_job(const Napi::CallbackInfo& info) {
 
   return [=] {
     std::vector<double> loss(static_cast<size_t>(rows));
-    auto fn = lk_dispatch().xent.softmax_xent;
+    auto fn = lk_dispatch().xent.softmax_cross_entropy;
     parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
       fn(x.data + r0 * cols, y->data() + r0, grad.data ? grad.data + r0 * cols : nullptr, lse.data + r0,
          loss.data() + r0, r1 - r0, &p);
@@ -155,7 +155,7 @@ Napi::Value BinaryCrossEntropyWithLogits(const Napi::CallbackInfo& info) {
   const float scale = red == Reduction::mean ? (n > 0 ? float(1.0 / double(n)) : 0.0f) : 1.0f;
   const int64_t nblocks = (n + kXentBceBlock - 1) / kXentBceBlock;
   std::vector<double> partial(static_cast<size_t>(nblocks));
-  auto fn = lk_dispatch().xent.bce;
+  auto fn = lk_dispatch().xent.binary_cross_entropy_with_logits;
   lk_parallel_for(nblocks, 32, [&](int64_t b0, int64_t b1) {
     int64_t e = b1 * kXentBceBlock < n ? b1 * kXentBceBlock : n;
     fn(x.data, t.data, pwp, period, tile_len, b0 * kXentBceBlock, e, loss.data, grad.data, scale,

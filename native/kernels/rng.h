@@ -4,19 +4,23 @@
 #pragma once
 #include <cstdint>
 
+#include "family.h"
+
 // out[i] = word i.
 using lk_philox_u32_fn = void (*)(uint32_t* out, int64_t n, const uint32_t key[2], const uint32_t ctr[4]);
 // out[i] = ((w >> 9) + ½)·2⁻²³, exact, strictly inside (0, 1).
 using lk_philox_f32_fn = void (*)(float* out, int64_t n, const uint32_t key[2], const uint32_t ctr[4]);
 
+// The family's dispatch table, one X(type, field) per kernel. Field names follow the naming
+// rule in native/simd/README.md; native/families.def turns this list into the struct and the
+// load-time check that every field was filled.
+#define LK_RNG_KERNELS(X) \
+  X(lk_philox_u32_fn, philox_uint32)  \
+  X(lk_philox_f32_fn, philox_uniform)
 struct RngKernels {
-  lk_philox_u32_fn uint32;
-  lk_philox_f32_fn uniform;
+  LK_RNG_KERNELS(LK_KERNEL_FIELD)
 };
-
-void lk_rng_kernels_scalar(RngKernels* t);
-void lk_rng_kernels_avx2(RngKernels* t);
-void lk_rng_kernels_avx512(RngKernels* t);
+LK_DECLARE_TIERS(rng, RngKernels)
 
 // ctr + blocks as 128-bit little-endian words. `static`: each tier gets its own copy, so the
 // linker cannot hand the scalar tier a copy compiled for AVX-512.

@@ -14,6 +14,8 @@
 #pragma once
 #include <cstdint>
 
+#include "family.h"
+
 // Where the draws of each row start. Either one shared stream (`per_row == nullptr`): row r of
 // the call takes draws first + r·cols .. first + r·cols + cols − 1 of the stream (key, ctr);
 // or one stream per row: `per_row` holds 6 words per row (k0, k1, c0, c1, c2, c3) and row r
@@ -71,16 +73,18 @@ constexpr int LK_WORDS_GUMBEL = 6;
 constexpr int LK_WORDS_BOUND = 7;
 using lk_map_words_fn = void (*)(int kind, const uint32_t* words, float* out, int64_t n);
 
+// The family's dispatch table, one X(type, field) per kernel. Field names follow the naming
+// rule in native/simd/README.md; native/families.def turns this list into the struct and the
+// load-time check that every field was filled.
+#define LK_SAMPLING_KERNELS(X) \
+  X(lk_categorical_fn, sample_categorical) \
+  X(lk_gumbel_topk_fn, gumbel_top_k)       \
+  X(lk_perturb_fn, gumbel_softmax)         \
+  X(lk_trunc_gumbel_fn, truncated_gumbel)  \
+  X(lk_gumbel_fill_fn, gumbel)             \
+  X(lk_sample_fn, sample)                  \
+  X(lk_map_words_fn, sample_map_words)
 struct SamplingKernels {
-  lk_categorical_fn categorical;
-  lk_gumbel_topk_fn gumbel_topk;
-  lk_perturb_fn perturb;
-  lk_trunc_gumbel_fn truncated_gumbel;
-  lk_gumbel_fill_fn gumbel;
-  lk_sample_fn sample;
-  lk_map_words_fn map_words;
+  LK_SAMPLING_KERNELS(LK_KERNEL_FIELD)
 };
-
-void lk_sampling_kernels_scalar(SamplingKernels* t);
-void lk_sampling_kernels_avx2(SamplingKernels* t);
-void lk_sampling_kernels_avx512(SamplingKernels* t);
+LK_DECLARE_TIERS(sampling, SamplingKernels)

@@ -12,6 +12,8 @@
 #pragma once
 #include <cstdint>
 
+#include "family.h"
+
 // Row kernels: x, y are rows×cols; inv_t = 1/temperature.
 using lk_rows_fn = void (*)(const float* x, float* y, int64_t rows, int64_t cols, float inv_t);
 // logsumexp writes one float per row.
@@ -21,21 +23,23 @@ using lk_softmax_bwd_fn = void (*)(const float* y, const float* dy, float* dx, i
 // Elementwise over n floats.
 using lk_elementwise_fn = void (*)(const float* x, float* y, int64_t n);
 
+// The family's dispatch table, one X(type, field) per kernel. Field names follow the naming
+// rule in native/simd/README.md; native/families.def turns this list into the struct and the
+// load-time check that every field was filled.
+// exp, log, log1p: the tier's raw vexp / vlog / vlog1p, exported for the accuracy tests only.
+#define LK_SOFTMAX_KERNELS(X) \
+  X(lk_lse_fn, log_sum_exp)              \
+  X(lk_rows_fn, softmax)                 \
+  X(lk_rows_fn, log_softmax)             \
+  X(lk_softmax_bwd_fn, softmax_backward) \
+  X(lk_elementwise_fn, sigmoid)          \
+  X(lk_elementwise_fn, log_sigmoid)      \
+  X(lk_elementwise_fn, softplus)         \
+  X(lk_elementwise_fn, logit)            \
+  X(lk_elementwise_fn, exp)              \
+  X(lk_elementwise_fn, log)              \
+  X(lk_elementwise_fn, log1p)
 struct SoftmaxKernels {
-  lk_lse_fn logsumexp;
-  lk_rows_fn softmax;
-  lk_rows_fn logsoftmax;
-  lk_softmax_bwd_fn softmax_backward;
-  lk_elementwise_fn sigmoid;
-  lk_elementwise_fn logsigmoid;
-  lk_elementwise_fn softplus;
-  lk_elementwise_fn logit;
-  // The tier's raw vexp / vlog / vlog1p, exported for the accuracy tests only.
-  lk_elementwise_fn exp;
-  lk_elementwise_fn log;
-  lk_elementwise_fn log1p;
+  LK_SOFTMAX_KERNELS(LK_KERNEL_FIELD)
 };
-
-void lk_softmax_kernels_scalar(SoftmaxKernels* t);
-void lk_softmax_kernels_avx2(SoftmaxKernels* t);
-void lk_softmax_kernels_avx512(SoftmaxKernels* t);
+LK_DECLARE_TIERS(softmax, SoftmaxKernels)

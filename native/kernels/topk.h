@@ -13,6 +13,8 @@
 #pragma once
 #include <cstdint>
 
+#include "family.h"
+
 // values, indices: rows×k.
 using lk_topk_rows_fn = void (*)(const float* x, int64_t rows, int64_t cols, int64_t k, bool largest, bool sorted,
                                  float* values, int32_t* indices);
@@ -27,13 +29,15 @@ using lk_topk_merge_fn = void (*)(const float* row, const uint64_t* parts, int64
 // out[r] = index of the best element of row r (the first of the largest; NaN wins).
 using lk_argmax_fn = void (*)(const float* x, int64_t rows, int64_t cols, int32_t* out);
 
+// The family's dispatch table, one X(type, field) per kernel. Field names follow the naming
+// rule in native/simd/README.md; native/families.def turns this list into the struct and the
+// load-time check that every field was filled.
+#define LK_TOPK_KERNELS(X) \
+  X(lk_topk_rows_fn, topk)            \
+  X(lk_topk_partial_fn, topk_partial) \
+  X(lk_topk_merge_fn, topk_merge)     \
+  X(lk_argmax_fn, argmax)
 struct TopkKernels {
-  lk_topk_rows_fn topk;
-  lk_topk_partial_fn topk_partial;
-  lk_topk_merge_fn topk_merge;
-  lk_argmax_fn argmax;
+  LK_TOPK_KERNELS(LK_KERNEL_FIELD)
 };
-
-void lk_topk_kernels_scalar(TopkKernels* t);
-void lk_topk_kernels_avx2(TopkKernels* t);
-void lk_topk_kernels_avx512(TopkKernels* t);
+LK_DECLARE_TIERS(topk, TopkKernels)

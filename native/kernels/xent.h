@@ -16,6 +16,8 @@
 #pragma once
 #include <cstdint>
 
+#include "family.h"
+
 struct XentParams {
   int64_t cols;
   int32_t ignore_index;
@@ -42,11 +44,13 @@ using lk_bce_fn = void (*)(const float* x, const float* t, const float* pw, int6
                            int64_t begin, int64_t end, float* loss, float* grad, float grad_scale,
                            double* partial);
 
+// The family's dispatch table, one X(type, field) per kernel. Field names follow the naming
+// rule in native/simd/README.md; native/families.def turns this list into the struct and the
+// load-time check that every field was filled.
+#define LK_XENT_KERNELS(X) \
+  X(lk_xent_fn, softmax_cross_entropy)           \
+  X(lk_bce_fn, binary_cross_entropy_with_logits)
 struct XentKernels {
-  lk_xent_fn softmax_xent;
-  lk_bce_fn bce;
+  LK_XENT_KERNELS(LK_KERNEL_FIELD)
 };
-
-void lk_xent_kernels_scalar(XentKernels* t);
-void lk_xent_kernels_avx2(XentKernels* t);
-void lk_xent_kernels_avx512(XentKernels* t);
+LK_DECLARE_TIERS(xent, XentKernels)
