@@ -1,5 +1,5 @@
 // Which kernels run: the native binding when it loaded, else the TypeScript reference.
-import type { Kernels } from './kernels.js';
+import type { Kernels } from './kernels/index.js';
 import { loaded, native } from './native.js';
 import { referenceKernels } from './reference/kernels.js';
 import { integer } from './validate.js';

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { NativeBinding } from './kernels.js';
+import type { NativeBinding } from './kernels/index.js';
 
 /** Bumped whenever the binding's calling convention changes: a stale binary is refused. */
 export const ABI_VERSION = 1;

@@ -3,7 +3,7 @@
 // calls sharing one Rng stay deterministic, and every backend and thread split sees the same
 // draws: draw i of a call uses block counter + ⌊i/4⌋, word i mod 4.
 import { kernels } from './backend.js';
-import type { Kernels } from './kernels.js';
+import type { Kernels } from './kernels/index.js';
 import { rangeError, typeError } from './errors.js';
 import { describe, integer, options } from './validate.js';
 

@@ -5,53 +5,13 @@
 // order of its output, and starts on a fresh block; the Rng advances when the call is made.
 // Gumbel noise uses the whole word: with u = (w + ½)·2⁻³², E = −log u for w < 2³¹, else
 // E = −log1p(−(2³² − w − ½)·2⁻³²), and G = −log E (−3.13 … 22.87, never ±Infinity or NaN).
-import type { Kernels } from './kernels.js';
+import type { Kernels } from './kernels/index.js';
 import { rangeError, typeError } from './errors.js';
 import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
-import { wordToNormal } from './reference/sampling.js';
-import { bool, describe, f32, finite, integer, isDetached, number, options, outF32, positive, rowsOf } from './validate.js';
+import { wordToNormal } from './words.js';
+import { SAMPLE_KIND } from './kernels/sampling.js';
+import { bool, describe, f32, finite, integer, isDetached, nonNegative, number, options, outF32, outI32, positive, rowsOf } from './validate.js';
 
-/** Raw kernels of this family, implemented by the addon and by lib/reference/sampling.ts. */
-export interface SamplingKernels {
-  /** out[i] = loc + scale·G(word i): the full-word Gumbel of API.md, with interleaved Philox chains. */
-  sampleGumbel(
-    out: Float32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
-    loc: number, scale: number,
-  ): Float32Array;
-  /**
-   * out[r] = argmaxⱼ (x[r,j]·invT + G(word)), −1 for a row without a finite candidate. The words
-   * of row r are draws r·cols … of the stream (k0…c3), or draws 0 … cols−1 of row r's own stream
-   * when perRow (6 words a row: k0, k1, c0…c3) is given.
-   */
-  sampleCategorical(
-    x: Float32Array, cols: number, invT: number, out: Int32Array,
-    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
-  ): Int32Array;
-  /** The k largest x + G per row, best first (ties: lower index); −1 / -Infinity past the support. */
-  gumbelTopK(
-    x: Float32Array, cols: number, k: number, indices: Int32Array, perturbed: Float32Array,
-    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
-  ): void;
-  /** y = softmax((x + G)·invTau) per row (one-hot of the argmax when hard), index = the argmax. */
-  gumbelSoftmax(
-    x: Float32Array, cols: number, invTau: number, hard: boolean, y: Float32Array, index: Int32Array,
-    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
-  ): Float32Array;
-  /**
-   * A reparameterised sampler (SAMPLE_KIND), one word per draw: out[i] = a_i + b_i·X(word i) for
-   * normal / Laplace / Cauchy, E/b_i (exponential), exp(a_i + b_i·Z) (log-normal), ±1
-   * (Rademacher); a_i = aArr[i] or a, b_i likewise.
-   */
-  sampleMap(
-    kind: number, out: Float32Array, aArr: Float32Array | null, a: number, bArr: Float32Array | null, b: number,
-    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
-  ): Float32Array;
-  /** Gumbel(loc[i]) conditioned on ≤ T (tArr[i], or t when tArr is null): T − softplus(T − g). */
-  truncatedGumbel(
-    loc: Float32Array, t: number, tArr: Float32Array | null, out: Float32Array,
-    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
-  ): Float32Array;
-}
 
 /** Where the randomness of a call comes from: an Rng, or a seed for a fresh one. */
 export interface RandomOptions {
@@ -116,23 +76,11 @@ export interface SampleOptions extends RandomOptions {
   out?: Float32Array;
 }
 
-/** Sampler ids of the `sampleMap` kernel (native/kernels/sampling.h LkSampleKind). */
-export const SAMPLE_KIND = { normal: 0, exponential: 1, laplace: 2, cauchy: 3, logNormal: 4, rademacher: 5 } as const;
 
 /** An open uniform from the whole word, (w + ½)·2⁻³² (float64). */
 const wordToUniform64 = (w: number): number => (w + 0.5) * 2 ** -32;
 
 // --- argument helpers ---------------------------------------------------------------------------
-
-function i32Out(out: unknown, length: number, name: string): Int32Array {
-  if (out === undefined) return new Int32Array(length);
-  if (!(out instanceof Int32Array)) {
-    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an Int32Array, received ${describe(out)}`);
-  }
-  if (isDetached(out)) throw typeError('ERR_LOGITKIT_DETACHED', `${name} is backed by a detached ArrayBuffer`);
-  if (out.length !== length) throw rangeError(`${name}.length = ${out.length} is out of range: expected ${length}`);
-  return out;
-}
 
 /**
  * The streams of a row-wise call, checked before anything is reserved: either one Rng (rows take
@@ -177,12 +125,6 @@ function param(v: unknown, dflt: number, n: number, name: string, check: (x: unk
 }
 
 const at = (p: Param, i: number): number => (typeof p === 'number' ? p : p[i]);
-
-function nonNegative(v: unknown, name: string): number {
-  const x = number(v, name);
-  if (!(x >= 0) || !Number.isFinite(x)) throw rangeError(`${name} = ${x} is out of range: expected a finite number ≥ 0`);
-  return x;
-}
 
 export function createSamplingApi(k: Kernels) {
   /**
@@ -243,7 +185,7 @@ export function createSamplingApi(k: Kernels) {
     const { rows } = rowsOf(x, cols, 'sampleCategorical: logits');
     const o = options<CategoricalOptions>(opts, 'sampleCategorical: options');
     const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'sampleCategorical: options.temperature');
-    const out = i32Out(o.out, rows, 'sampleCategorical: options.out');
+    const out = outI32(o.out, rows, 'sampleCategorical: options.out');
     const { s, perRow } = rowStreams(o, rows, cols, 'sampleCategorical')();
     return k.sampleCategorical(x, cols, invT, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
   }

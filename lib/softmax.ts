@@ -1,5 +1,5 @@
 // Public softmax family: validate, then run the backend's kernel.
-import type { Kernels } from './kernels.js';
+import type { Kernels } from './kernels/index.js';
 import { f32, options, outF32, positive, rowsOf, sameLength } from './validate.js';
 
 export interface SoftmaxOptions {

@@ -1,23 +1,8 @@
 // Public top-k and argmax (API.md "Top-k"): validate, then run the backend's kernel.
 import { rangeError } from './errors.js';
-import type { Kernels } from './kernels.js';
-import { bool, f32, i32, integer, options, overlaps, rowsOf } from './validate.js';
+import type { Kernels } from './kernels/index.js';
+import { bool, f32, i32, integer, options, outI32, overlaps, rowsOf } from './validate.js';
 
-/** Raw kernels of this family, implemented by the addon and by lib/reference/topk.ts. */
-export interface TopkKernels {
-  /** Writes rows·k values and indices (already validated) and returns `values`. */
-  topk(
-    x: Float32Array, cols: number, k: number, largest: boolean, sorted: boolean,
-    values: Float32Array, indices: Int32Array,
-  ): Float32Array;
-  /** `topk` on a worker thread; resolves to `values`. */
-  topkAsync(
-    x: Float32Array, cols: number, k: number, largest: boolean, sorted: boolean,
-    values: Float32Array, indices: Int32Array,
-  ): Promise<Float32Array>;
-  /** out[r] = index of the first largest element of row r (NaN wins). */
-  argmax(x: Float32Array, cols: number, out: Int32Array): Int32Array;
-}
 
 export interface TopkOptions {
   /** The k largest (default) or, with `false`, the k smallest. */
@@ -79,12 +64,7 @@ function argmaxArgs(x: unknown, cols: unknown, opts: unknown) {
   const xa = f32(x, 'argmax: x');
   const { rows, cols: c } = colsOf(xa, cols, 'argmax: x');
   const o = options<ArgmaxOptions>(opts, 'argmax: options');
-  let out: Int32Array;
-  if (o.out === undefined) out = new Int32Array(rows);
-  else {
-    out = i32(o.out, 'argmax: options.out');
-    if (out.length !== rows) throw rangeError(`argmax: options.out.length = ${out.length} is out of range: expected rows = ${rows}`);
-  }
+  const out = outI32(o.out, rows, 'argmax: options.out');
   return { x: xa, cols: c, out };
 }
 

@@ -78,6 +78,13 @@ export function positive(v: unknown, name: string): number {
   return n;
 }
 
+/** A finite number ≥ 0 (weights, coefficients, scales that may be zero). */
+export function nonNegative(v: unknown, name: string): number {
+  const n = number(v, name);
+  if (!(n >= 0) || !Number.isFinite(n)) throw rangeError(`${name} = ${n} is out of range: expected a finite number ≥ 0`);
+  return n;
+}
+
 export function finite(v: unknown, name: string): number {
   const n = number(v, name);
   if (!Number.isFinite(n)) throw rangeError(`${name} = ${n} is out of range: expected a finite number`);
@@ -110,6 +117,17 @@ export function outF32(out: unknown, length: number, name: string, inputs: Array
     if (overlaps(o, x) && !(o.byteOffset === x.byteOffset && o.byteLength === x.byteLength)) {
       throw rangeError(`${name} partially overlaps an input: it must be the same view or disjoint`);
     }
+  }
+  return o;
+}
+
+/** `out` when given (an Int32Array of exactly `length`, refused when it overlaps an input), else a fresh array. */
+export function outI32(out: unknown, length: number, name: string, inputs: ArrayBufferView[] = []): Int32Array {
+  if (out === undefined) return new Int32Array(length);
+  const o = i32(out, name);
+  if (o.length !== length) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${length}`);
+  for (const x of inputs) {
+    if (overlaps(o, x)) throw rangeError(`${name} overlaps an input: it must be a separate buffer`);
   }
   return o;
 }

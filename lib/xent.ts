@@ -1,37 +1,13 @@
 // Public fused softmax cross-entropy and binary cross-entropy with logits (issue 3): validate
 // everything (including the label scan) before any kernel runs, then call the backend.
 import { rangeError, typeError } from './errors.js';
-import type { Kernels } from './kernels.js';
-import { describe, f32, i32, integer, number, options, outF32, overlaps } from './validate.js';
+import type { Kernels } from './kernels/index.js';
+import { describe, f32, i32, integer, nonNegative, number, options, outF32, overlaps } from './validate.js';
 
-export type Reduction = 'mean' | 'sum' | 'none';
+import type { Reduction } from './kernels/xent.js';
 
-/**
- * Raw kernels of this family, implemented by the addon (native/bindings/xent.cc) and by
- * lib/reference/xent.ts. Arguments are already validated; outputs are always supplied.
- */
-export interface XentKernels {
-  /**
-   * Fused forward + backward over rows = labels.length rows of `cols` logits. Writes lse (rows),
-   * rowLoss (rows, when not null), grad (rows·cols, when not null; may alias logits) and
-   * total[0] (the reduced loss: the sum of the row losses for 'sum' and 'none').
-   */
-  softmaxCrossEntropy(
-    logits: Float32Array, labels: Int32Array, cols: number, ignoreIndex: number, labelSmoothing: number,
-    classWeights: Float32Array | null, zLoss: number, reduction: Reduction,
-    grad: Float32Array | null, lse: Float32Array, rowLoss: Float32Array | null, total: Float64Array,
-  ): Float64Array;
-  softmaxCrossEntropyAsync(
-    logits: Float32Array, labels: Int32Array, cols: number, ignoreIndex: number, labelSmoothing: number,
-    classWeights: Float32Array | null, zLoss: number, reduction: Reduction,
-    grad: Float32Array | null, lse: Float32Array, rowLoss: Float32Array | null, total: Float64Array,
-  ): Promise<Float64Array>;
-  /** Elementwise; element i uses posWeight[i mod posWeight.length] (1 when null). */
-  binaryCrossEntropyWithLogits(
-    logits: Float32Array, targets: Float32Array, posWeight: Float32Array | null, reduction: Reduction,
-    grad: Float32Array | null, loss: Float32Array | null, total: Float64Array,
-  ): Float64Array;
-}
+export type { Reduction };
+
 
 export interface SoftmaxCrossEntropyOptions {
   /** 'mean' (default): Σ loss / Σ w_y over non-ignored rows; 'sum'; 'none': one loss per row. */
@@ -93,13 +69,6 @@ function reductionOf(v: unknown, name: string): Reduction {
     throw rangeError(`${name} = ${JSON.stringify(v)} is out of range: expected 'mean', 'sum' or 'none'`);
   }
   return v as Reduction;
-}
-
-/** A finite number ≥ 0 (weights, coefficients). */
-function nonNegative(v: unknown, name: string): number {
-  const n = number(v, name);
-  if (!(n >= 0) || !Number.isFinite(n)) throw rangeError(`${name} = ${n} is out of range: expected a finite number ≥ 0`);
-  return n;
 }
 
 /** Every element finite and ≥ 0. */

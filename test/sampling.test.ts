@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import * as lk from '../lib/index.js';
 import * as ref from '../lib/reference/index.js';
 import { wordToGumbel } from '../lib/reference/philox.js';
-import { ndtriLower, wordToCauchy, wordToExponential, wordToLaplace, wordToNormal } from '../lib/reference/sampling.js';
+import { ndtriLower, wordToCauchy, wordToExponential, wordToLaplace, wordToNormal } from '../lib/words.js';
 import { native } from '../lib/native.js';
 import { detached, expectClose, expectError, randomF32, TIER } from './helpers.js';
 import {

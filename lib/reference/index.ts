@@ -4,7 +4,7 @@
  * reference the native kernels are tested against, and the fallback when no binary loads.
  * @packageDocumentation
  */
-import type { Kernels } from '../kernels.js';
+import type { Kernels } from '../kernels/index.js';
 import { createSamplingApi } from '../sampling.js';
 import { createTopkApi } from '../topk.js';
 import { createXentApi } from '../xent.js';

@@ -1,5 +1,5 @@
 // The pure-TypeScript implementation of the kernel interface (lib/kernels.ts).
-import type { Kernels } from '../kernels.js';
+import type { Kernels } from '../kernels/index.js';
 import { philoxBlock, philoxStream, wordToUniform } from './philox.js';
 import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';

@@ -1,7 +1,7 @@
 // Top-k and argmax in plain TypeScript: the conformance reference. A bounded binary heap per
 // row (the worst kept element at the root), elements offered in index order, one comparison
 // function that is the whole ranking rule.
-import type { TopkKernels } from '../topk.js';
+import type { TopkKernels } from '../kernels/topk.js';
 
 /**
  * Does (a at index ia) rank above (b at ib)? Values descending when `largest`, ascending

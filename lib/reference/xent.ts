@@ -12,7 +12,7 @@
 //
 // Binary cross-entropy with logits, target t, positive weight w (cancellation-free forms):
 //   ℓ = (1−t)·softplus(x) + w·t·softplus(−x),  dℓ/dx = (1−t)·σ(x) − w·t·σ(−x)
-import type { XentKernels, Reduction } from '../xent.js';
+import type { XentKernels, Reduction } from '../kernels/xent.js';
 import { sigmoidF64, softplusF64 } from './softmax.js';
 
 /** Float32Array for the kernels; Float64Array lets the tests run the same code unrounded. */

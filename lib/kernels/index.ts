@@ -1,0 +1,27 @@
+// The raw kernel interface that both backends implement: the native binding exports exactly
+// these functions, and lib/reference/kernels.ts implements them in TypeScript. One contract
+// file per family (lib/kernels/<family>.ts); this file joins them. Dependency direction:
+// public API (lib/<family>.ts) → backend → {native, reference} → these contracts, which
+// import nothing but each other.
+import type { RngKernels } from './rng.js';
+import type { SamplingKernels } from './sampling.js';
+import type { SoftmaxKernels } from './softmax.js';
+import type { TopkKernels } from './topk.js';
+import type { XentKernels } from './xent.js';
+
+export type { RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
+
+export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels {}
+
+/** What the addon exports besides the kernels. */
+export interface NativeBinding extends Kernels {
+  abiVersion: number;
+  backend(): { isa: 'avx512' | 'avx2' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'scalar'; threads: number; cores: number };
+  setThreads(n: number): void;
+  /** Set when LOGITKIT_ISA named no tier (the CPU's best tier is used). */
+  initWarning?: string;
+  /** The tier's raw vector exp / log / log1p (accuracy tests only). */
+  _exp(x: Float32Array, out: Float32Array): Float32Array;
+  _log(x: Float32Array, out: Float32Array): Float32Array;
+  _log1p(x: Float32Array, out: Float32Array): Float32Array;
+}
