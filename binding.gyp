@@ -1,7 +1,7 @@
 {
   # node-gyp build of the same sources and flags as CMakeLists.txt (node-gyp-build's
   # from-source fallback always runs node-gyp). The per-family sources come from
-  # native/families.def through scripts/sources.cjs, as CMakeLists.txt reads them.
+  # native/families.def through native/sources.cjs, as CMakeLists.txt reads them.
   "variables": {
     "lk_common_flags": ["-O3", "-fno-math-errno", "-fvisibility=hidden", "-std=c++17", "-fPIC"]
   },
@@ -16,13 +16,13 @@
     {
       "target_name": "lk_scalar",
       "type": "static_library",
-      "sources": ["<!@(node scripts/sources.cjs tier scalar)"],
+      "sources": ["<!@(node native/sources.cjs tier scalar)"],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64", "-mtune=generic", "-fno-tree-vectorize", "-fno-tree-slp-vectorize", "-ffp-contract=off"]
     },
     {
       "target_name": "lk_avx2",
       "type": "static_library",
-      "sources": ["<!@(node scripts/sources.cjs tier avx2)"],
+      "sources": ["<!@(node native/sources.cjs tier avx2)"],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64-v3", "-mtune=generic"]
     },
     {
@@ -30,7 +30,7 @@
       # (a known false positive, over a thousand lines of install log).
       "target_name": "lk_avx512",
       "type": "static_library",
-      "sources": ["<!@(node scripts/sources.cjs tier avx512)"],
+      "sources": ["<!@(node native/sources.cjs tier avx512)"],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64-v4", "-mtune=generic", "-Wno-maybe-uninitialized"]
     },
     {
@@ -40,7 +40,7 @@
         "native/addon.cc",
         "native/dispatch.cc",
         "native/pool.cc",
-        "<!@(node scripts/sources.cjs bindings)"
+        "<!@(node native/sources.cjs bindings)"
       ],
       "cflags_cc": ["<@(lk_common_flags)", "-march=x86-64", "-mtune=generic"],
       "libraries": ["-lpthread"]

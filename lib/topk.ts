@@ -64,7 +64,7 @@ function argmaxArgs(x: unknown, cols: unknown, opts: unknown) {
   const xa = f32(x, 'argmax: x');
   const { rows, cols: c } = colsOf(xa, cols, 'argmax: x');
   const o = options<ArgmaxOptions>(opts, 'argmax: options');
-  const out = outI32(o.out, rows, 'argmax: options.out');
+  const out = outI32(o.out, rows, 'argmax: options.out', [], `rows = ${rows}`);
   return { x: xa, cols: c, out };
 }
 

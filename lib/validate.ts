@@ -122,10 +122,10 @@ export function outF32(out: unknown, length: number, name: string, inputs: Array
 }
 
 /** `out` when given (an Int32Array of exactly `length`, refused when it overlaps an input), else a fresh array. */
-export function outI32(out: unknown, length: number, name: string, inputs: ArrayBufferView[] = []): Int32Array {
+export function outI32(out: unknown, length: number, name: string, inputs: ArrayBufferView[] = [], expected = String(length)): Int32Array {
   if (out === undefined) return new Int32Array(length);
   const o = i32(out, name);
-  if (o.length !== length) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${length}`);
+  if (o.length !== length) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${expected}`);
   for (const x of inputs) {
     if (overlaps(o, x)) throw rangeError(`${name} overlaps an input: it must be a separate buffer`);
   }

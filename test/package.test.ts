@@ -186,10 +186,12 @@ describe('package contents', () => {
   test('ships the build files, every native source they compile, README, LICENSE, CHANGELOG', () => {
     for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'CMakeLists.txt', 'binding.gyp']) expect(files).toContain(f);
     const gyp = readFileSync(join(root, 'binding.gyp'), 'utf8');
-    const sources = new Set(gyp.match(/native\/[\w/.-]+\.cc/g));
+    const listed = ['scalar', 'avx2', 'avx512'].map((t) => `tier ${t}`).concat(['bindings'])
+      .flatMap((a) => spawnSync('node', ['native/sources.cjs', ...a.split(' ')], { cwd: root, encoding: 'utf8' }).stdout.trim().split(' '));
+    const sources = new Set([...(gyp.match(/native\/[\w/.-]+\.cc/g) ?? []), ...listed]);
     expect(sources.size).toBeGreaterThan(10);
     for (const src of sources) expect(files).toContain(src);
-    for (const h of ['native/dispatch.h', 'native/pool.h', 'native/simd/vec_avx512.h', 'native/kernels/softmax_impl.inc']) expect(files).toContain(h);
+    for (const h of ['native/families.def', 'native/sources.cjs', 'native/kernels/family.h', 'native/dispatch.h', 'native/pool.h', 'native/simd/vec_avx512.h', 'native/kernels/softmax_impl.inc']) expect(files).toContain(h);
   });
   test.skipIf(!hasDist)('ships dist/ for both module formats with types', () => {
     for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts',

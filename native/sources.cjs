@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // The native source lists, read from native/families.def so that CMakeLists.txt and
 // binding.gyp cannot drift apart. binding.gyp calls this through gyp's command expansion:
-//   node scripts/sources.cjs tier avx2   → native/kernels/<family>_avx2.cc for every family
-//   node scripts/sources.cjs bindings    → native/bindings/<family>.cc for every family
-//   node scripts/sources.cjs families    → the family names
+//   node native/sources.cjs tier avx2   → native/kernels/<family>_avx2.cc for every family
+//   node native/sources.cjs bindings    → native/bindings/<family>.cc for every family
+//   node native/sources.cjs families    → the family names
 // CMakeLists.txt parses the same file with a regex (the same LK_FAMILY(name, …) lines).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '..')  // the package root (this file is native/sources.cjs);
 function families() {
   const text = fs.readFileSync(path.join(root, 'native', 'families.def'), 'utf8');
   return [...text.matchAll(/^LK_FAMILY\((\w+),/gm)].map((m) => m[1]);
@@ -24,7 +24,7 @@ if (require.main === module) {
   else if (what === 'bindings') out = fams.map((f) => `native/bindings/${f}.cc`);
   else if (what === 'families') out = fams;
   else {
-    console.error('usage: node scripts/sources.cjs tier <scalar|avx2|avx512> | bindings | families');
+    console.error('usage: node native/sources.cjs tier <scalar|avx2|avx512> | bindings | families');
     process.exit(2);
   }
   console.log(out.join(' '));
