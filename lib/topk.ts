@@ -73,7 +73,8 @@ export function createTopkApi(k: Kernels) {
    * The k best elements of each row and their column indices, O(cols·log k) per row.
    *
    * Order (one total order, the same on every backend): values descending; NaN ranks above
-   * +Infinity (as torch.topk); -0 ranks below +0; equal values are taken lowest index first.
+   * +Infinity (as torch.topk); -0 and +0 are equal; equal values are taken lowest index first
+   * (each value is returned as the input holds it, so a tied -0 stays -0).
    * With `largest: false` the values are ascending, but NaN still counts as the largest
    * value, so NaNs are chosen last (only when fewer than k non-NaN elements exist).
    * `sorted: false` returns the same k elements in an unspecified order (currently the
@@ -98,8 +99,8 @@ export function createTopkApi(k: Kernels) {
   /**
    * Per row, the index of the largest element: the first one among equal maxima; a NaN is the
    * largest (the first NaN wins, as torch.argmax). Same order as `topk`, so
-   * `argmax(x, cols)` equals `topk(x, cols, 1).indices` — in particular +0 ranks above -0,
-   * where torch.argmax treats them as equal and returns the first.
+   * `argmax(x, cols)` equals `topk(x, cols, 1).indices`; -0 and +0 are equal, so the first of
+   * them wins, as torch.argmax and NumPy return it.
    * @example argmax(new Float32Array([1, 3, 3, 0]), 4) // → [1]
    */
   function argmax(x: Float32Array, cols: number, opts?: ArgmaxOptions): Int32Array {

@@ -95,13 +95,17 @@ describe(`ranking rules (${TIER} and reference)`, () => {
     check([-Infinity, -Infinity, -Infinity], 1, true, [0]);
   });
 
-  test('-0 ranks below +0', () => {
-    check([-0, 0, -0, 0], 4, true, [1, 3, 0, 2]);
-    check([-0, 0, -0, 0], 4, false, [0, 2, 1, 3]);
-    check([-0, 0, -0, 0], 1, true, [1]);
-    check([0, -0], 1, false, [1]);
-    const r = lk.topk(f32([-0, 0, -1]), 3, 2);
-    expect(Object.is(r.values[0], 0) && Object.is(r.values[1], -0)).toBe(true);
+  test('-0 and +0 are equal: a tie, lower index first, each value returned as given', () => {
+    check([-0, 0, -0, 0], 4, true, [0, 1, 2, 3]);
+    check([-0, 0, -0, 0], 4, false, [0, 1, 2, 3]);
+    check([-0, 0, -0, 0], 1, true, [0]);
+    check([0, -0], 1, false, [0]);
+    check([-1, 0, -0, 1], 2, true, [3, 1]);
+    check([-1, -0, 0, 1], 2, false, [0, 1]);
+    for (const topk of [lk.topk, ref.topk]) {
+      const r = topk(f32([-0, 0, -1]), 3, 2);
+      expect(Object.is(r.values[0], -0) && Object.is(r.values[1], 0)).toBe(true);
+    }
   });
 
   test('k = 0, k = 1, k = cols', () => {
@@ -123,11 +127,12 @@ describe(`ranking rules (${TIER} and reference)`, () => {
     expect(lk.topk(new Float32Array(0), 4, 3).values.length).toBe(0);
   });
 
-  test('argmax: first maximum, NaN wins, +0 above -0, equal to topk k = 1', () => {
+  test('argmax: first maximum, NaN wins, -0 ties +0, equal to topk k = 1', () => {
     for (const argmax of [lk.argmax, ref.argmax]) {
       expect(arr(argmax(f32([1, 3, 3, 0]), 4))).toEqual([1]);
       expect(arr(argmax(f32([1, NaN, 7, NaN]), 4))).toEqual([1]);
-      expect(arr(argmax(f32([-0, 0, -1]), 3))).toEqual([1]);
+      expect(arr(argmax(f32([-0, 0, -1]), 3))).toEqual([0]);
+      expect(arr(argmax(f32([-1, 0, -0]), 3))).toEqual([1]);
       expect(arr(argmax(f32([-Infinity, -Infinity]), 2))).toEqual([0]);
       expect(arr(argmax(f32([2, 1, 0, 5, 5, 4]), 3))).toEqual([0, 0]);
     }
