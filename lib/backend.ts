@@ -51,7 +51,7 @@ export function backend(): BackendInfo {
  * @example lk.setThreads(1) // single-threaded, e.g. inside your own worker pool
  */
 export function setThreads(n: number): void {
-  const t = integer(n, 'threads', 1, 1024);
+  const t = integer(n, 'setThreads: n', 1, 1024);
   if (native) native.setThreads(t);
   else jsThreads = t; // the reference runs on the calling thread; recorded for backend()
 }

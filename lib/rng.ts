@@ -5,9 +5,10 @@
 import { kernels } from './backend.js';
 import type { Kernels } from './kernels/index.js';
 import { rangeError, typeError } from './errors.js';
-import { describe, integer, options } from './validate.js';
+import { describe, integer, optionKeys, options } from './validate.js';
 
 const TWO32 = 2 ** 32;
+const OUT_ONLY = optionKeys<{ out: unknown }>({ out: true });
 
 /** A reserved stretch of the stream: the key and the first block of a call. */
 export interface StreamStart {
@@ -31,13 +32,13 @@ export class Rng {
 
   constructor(seed: number | bigint) {
     if (typeof seed === 'bigint') {
-      if (seed < 0n || seed >= 1n << 64n) throw rangeError(`seed = ${seed} is out of range: expected an integer in [0, 2^64)`);
+      if (seed < 0n || seed >= 1n << 64n) throw rangeError(`Rng: seed = ${seed} is out of range: expected an integer in [0, 2^64)`);
       this.key = [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
     } else if (typeof seed === 'number') {
-      integer(seed, 'seed', 0);
+      integer(seed, 'Rng: seed', 0);
       this.key = [seed % TWO32, Math.floor(seed / TWO32) % TWO32];
     } else {
-      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `seed must be a number or bigint, received ${describe(seed)}`);
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng: seed must be a number or a bigint, received ${describe(seed)}`);
     }
   }
 
@@ -50,7 +51,7 @@ export class Rng {
   /** Skips `blocks` blocks (4 words each) of the stream. */
   advance(blocks: number | bigint): this {
     let b = BigInt(blocks);
-    if (b < 0n) throw rangeError(`blocks = ${b} is out of range: expected ≥ 0`);
+    if (b < 0n) throw rangeError(`Rng.advance: blocks = ${b} is out of range: expected ≥ 0`);
     for (let k = 0; k < 4 && b > 0n; k++) {
       const s = BigInt(this.ctr[k]) + (b & 0xffffffffn);
       this.ctr[k] = Number(s & 0xffffffffn);
@@ -80,20 +81,22 @@ export class Rng {
 
   /** n raw 32-bit words. */
   uint32(n: number, opts?: { out?: Uint32Array }): Uint32Array {
-    integer(n, 'n', 0);
-    const o = options<{ out: Uint32Array }>(opts);
+    integer(n, 'Rng.uint32: n', 0);
+    const o = options(opts, 'Rng.uint32: options', OUT_ONLY);
     const out = o.out ?? new Uint32Array(n);
-    if (!(out instanceof Uint32Array) || out.length !== n) throw rangeError(`out must be a Uint32Array of length ${n}`);
+    if (!(out instanceof Uint32Array)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.uint32: options.out must be a Uint32Array, received ${describe(out)}`);
+    if (out.length !== n) throw rangeError(`Rng.uint32: options.out.length = ${out.length} is out of range: expected n = ${n}`);
     const s = this.reserve(n);
     return this.kernels().philoxUint32(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
 
   /** n uniforms ((w >>> 9) + ½)·2⁻²³, exact in float32, strictly inside (0, 1). */
   uniform(n: number, opts?: { out?: Float32Array }): Float32Array {
-    integer(n, 'n', 0);
-    const o = options<{ out: Float32Array }>(opts);
+    integer(n, 'Rng.uniform: n', 0);
+    const o = options(opts, 'Rng.uniform: options', OUT_ONLY);
     const out = o.out ?? new Float32Array(n);
-    if (!(out instanceof Float32Array) || out.length !== n) throw rangeError(`out must be a Float32Array of length ${n}`);
+    if (!(out instanceof Float32Array)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.uniform: options.out must be a Float32Array, received ${describe(out)}`);
+    if (out.length !== n) throw rangeError(`Rng.uniform: options.out.length = ${out.length} is out of range: expected n = ${n}`);
     const s = this.reserve(n);
     return this.kernels().philoxUniform(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
@@ -106,6 +109,9 @@ export function isRng(v: unknown): v is Rng {
 
 /** The Rng of a stochastic call: `rng` if given, else `new Rng(seed)`; one of them is required. */
 export function rngFrom(o: { rng?: unknown; seed?: unknown }, fn: string): Rng {
+  if (o.rng !== undefined && o.seed !== undefined) {
+    throw rangeError(`${fn}: options.rng and options.seed were given together; give only one of rng, seed`);
+  }
   if (o.rng !== undefined) {
     if (!isRng(o.rng)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.rng must be an Rng, received ${describe(o.rng)}`);
     return o.rng;

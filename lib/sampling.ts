@@ -10,7 +10,7 @@ import { rangeError, typeError } from './errors.js';
 import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
 import { wordToNormal } from './words.js';
 import { SAMPLE_KIND } from './kernels/sampling.js';
-import { bool, describe, f32, finite, integer, isDetached, nonNegative, number, options, outF32, outI32, positive, rowsOf } from './validate.js';
+import { bool, describe, f32, finite, integer, isDetached, nonNegative, number, optionKeys, options, outF32, outI32, positive, rowsOf, type OptionKeys } from './validate.js';
 
 
 /** Where the randomness of a call comes from: an Rng, or a seed for a fresh one. */
@@ -77,6 +77,21 @@ export interface SampleOptions extends RandomOptions {
 }
 
 
+// The names each options object accepts (anything else is a RangeError), and the exclusive
+// groups: one source of randomness per call.
+const RANDOM = { rng: true, seed: true } as const;
+const ROW_RANDOM = { ...RANDOM, rngs: true } as const;
+const ONE_RNG = [['rng', 'seed']] as const;
+const ONE_ROW_RNG = [['rng', 'seed', 'rngs']] as const;
+const GUMBEL_OPTIONS = optionKeys<GumbelOptions>({ ...RANDOM, loc: true, scale: true, out: true }, ONE_RNG);
+const TRUNCATED_OPTIONS = optionKeys<TruncatedGumbelOptions>({ ...RANDOM, out: true }, ONE_RNG);
+const CATEGORICAL_OPTIONS = optionKeys<CategoricalOptions>({ ...ROW_RANDOM, temperature: true, out: true }, ONE_ROW_RNG);
+const GUMBEL_SOFTMAX_OPTIONS = optionKeys<GumbelSoftmaxOptions>({ ...ROW_RANDOM, tau: true, hard: true, out: true }, ONE_ROW_RNG);
+const GUMBEL_TOPK_OPTIONS = optionKeys<GumbelTopKOptions>(ROW_RANDOM, ONE_ROW_RNG);
+const SAMPLE_OPTIONS = optionKeys<SampleOptions>({ ...RANDOM, out: true }, ONE_RNG);
+const LOC_SCALE = optionKeys<{ loc: Param; scale: Param }>({ loc: true, scale: true });
+const MEAN_STD = optionKeys<{ mean: Param; std: Param }>({ mean: true, std: true });
+
 /** An open uniform from the whole word, (w + ½)·2⁻³² (float64). */
 const wordToUniform64 = (w: number): number => (w + 0.5) * 2 ** -32;
 
@@ -92,7 +107,7 @@ function rowStreams(o: Partial<RowRandomOptions>, rows: number, cols: number, fn
     return () => ({ s: rng.reserve(rows * cols), perRow: null });
   }
   if (o.rng !== undefined || o.seed !== undefined) {
-    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: give options.rngs or options.rng / options.seed, not both`);
+    throw rangeError(`${fn}: options.rngs and options.${o.rng !== undefined ? 'rng' : 'seed'} were given together; give only one of rng, seed, rngs`);
   }
   const rngs = o.rngs as unknown;
   if (!Array.isArray(rngs)) {
@@ -134,7 +149,7 @@ export function createSamplingApi(k: Kernels) {
    */
   function gumbel(n: number, opts?: GumbelOptions): Float32Array {
     integer(n, 'gumbel: n', 0);
-    const o = options<GumbelOptions>(opts, 'gumbel: options');
+    const o = options(opts, 'gumbel: options', GUMBEL_OPTIONS);
     const loc = o.loc === undefined ? 0 : finite(o.loc, 'gumbel: options.loc');
     const scale = o.scale === undefined ? 1 : positive(o.scale, 'gumbel: options.scale');
     const out = outF32(o.out, n, 'gumbel: options.out');
@@ -165,7 +180,7 @@ export function createSamplingApi(k: Kernels) {
     } else {
       throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `truncatedGumbel: T must be a number or a Float32Array, received ${describe(T)}`);
     }
-    const o = options<TruncatedGumbelOptions>(opts, 'truncatedGumbel: options');
+    const o = options(opts, 'truncatedGumbel: options', TRUNCATED_OPTIONS);
     const out = outF32(o.out, la.length, 'truncatedGumbel: options.out', tArr ? [la, tArr] : [la]);
     const s = rngFrom(o, 'truncatedGumbel').reserve(la.length);
     return k.truncatedGumbel(la, t, tArr, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
@@ -183,7 +198,7 @@ export function createSamplingApi(k: Kernels) {
   function sampleCategorical(logits: Float32Array, cols: number, opts?: CategoricalOptions): Int32Array {
     const x = f32(logits, 'sampleCategorical: logits');
     const { rows } = rowsOf(x, cols, 'sampleCategorical: logits');
-    const o = options<CategoricalOptions>(opts, 'sampleCategorical: options');
+    const o = options(opts, 'sampleCategorical: options', CATEGORICAL_OPTIONS);
     const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'sampleCategorical: options.temperature');
     const out = outI32(o.out, rows, 'sampleCategorical: options.out');
     const { s, perRow } = rowStreams(o, rows, cols, 'sampleCategorical')();
@@ -203,7 +218,7 @@ export function createSamplingApi(k: Kernels) {
   function gumbelSoftmax(logits: Float32Array, cols: number, opts?: GumbelSoftmaxOptions): GumbelSoftmaxResult {
     const x = f32(logits, 'gumbelSoftmax: logits');
     const { rows } = rowsOf(x, cols, 'gumbelSoftmax: logits');
-    const o = options<GumbelSoftmaxOptions>(opts, 'gumbelSoftmax: options');
+    const o = options(opts, 'gumbelSoftmax: options', GUMBEL_SOFTMAX_OPTIONS);
     const invTau = o.tau === undefined ? 1 : 1 / positive(o.tau, 'gumbelSoftmax: options.tau');
     const hard = bool(o.hard, 'gumbelSoftmax: options.hard', false);
     const y = outF32(o.out, x.length, 'gumbelSoftmax: options.out', [x]);
@@ -226,7 +241,7 @@ export function createSamplingApi(k: Kernels) {
     const x = f32(logits, 'gumbelTopK: logits');
     const { rows } = rowsOf(x, cols, 'gumbelTopK: logits');
     integer(kk, 'gumbelTopK: k', 0, cols);
-    const o = options<GumbelTopKOptions>(opts, 'gumbelTopK: options');
+    const o = options(opts, 'gumbelTopK: options', GUMBEL_TOPK_OPTIONS);
     const indices = new Int32Array(rows * kk);
     const perturbed = new Float32Array(rows * kk);
     const { s, perRow } = rowStreams(o, rows, cols, 'gumbelTopK')();
@@ -239,14 +254,14 @@ export function createSamplingApi(k: Kernels) {
   /** Common checks of a sampler: n, options, the output and the Rng (nothing reserved yet). */
   function samplerArgs(fn: string, n: unknown, opts: unknown) {
     integer(n, `${fn}: n`, 0);
-    const o = options<SampleOptions>(opts, `${fn}: options`);
+    const o = options(opts, `${fn}: options`, SAMPLE_OPTIONS);
     const out = outF32(o.out, n as number, `${fn}: options.out`);
     const rng = rngFrom(o, fn);
     return { out, rng };
   }
 
-  function paramsOf<T extends object>(v: unknown, fn: string): Partial<T> {
-    return options<T>(v, `${fn}: params`);
+  function paramsOf<T extends object>(v: unknown, fn: string, keys: OptionKeys<T>): Partial<T> {
+    return options(v, `${fn}: params`, keys);
   }
 
   /** A table sampler: out[i] = a_i + b_i·X(word i) (see SamplingKernels.sampleMap), one word per draw. */
@@ -309,7 +324,7 @@ export function createSamplingApi(k: Kernels) {
      */
     normal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.normal', n, opts);
-      const p = paramsOf<{ mean: Param; std: Param }>(params, 'sample.normal');
+      const p = paramsOf(params, 'sample.normal', MEAN_STD);
       const mean = param(p.mean, 0, n, 'sample.normal: params.mean', finite);
       const std = param(p.std, 1, n, 'sample.normal: params.std', nonNegative);
       return mapped(SAMPLE_KIND.normal, n, mean, std, rng, out);
@@ -320,7 +335,7 @@ export function createSamplingApi(k: Kernels) {
      */
     exponential(n: number, params?: { rate?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.exponential', n, opts);
-      const p = paramsOf<{ rate: Param }>(params, 'sample.exponential');
+      const p = paramsOf(params, 'sample.exponential', optionKeys<{ rate: Param }>({ rate: true }));
       const rate = param(p.rate, 1, n, 'sample.exponential: params.rate', positive);
       return mapped(SAMPLE_KIND.exponential, n, 0, rate, rng, out);
     },
@@ -330,7 +345,7 @@ export function createSamplingApi(k: Kernels) {
      */
     laplace(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.laplace', n, opts);
-      const p = paramsOf<{ loc: Param; scale: Param }>(params, 'sample.laplace');
+      const p = paramsOf(params, 'sample.laplace', LOC_SCALE);
       const loc = param(p.loc, 0, n, 'sample.laplace: params.loc', finite);
       const scale = param(p.scale, 1, n, 'sample.laplace: params.scale', positive);
       return mapped(SAMPLE_KIND.laplace, n, loc, scale, rng, out);
@@ -338,7 +353,7 @@ export function createSamplingApi(k: Kernels) {
     /** Cauchy(loc, scale) = loc + scale·tan(π(u − ½)), one word per draw (|x − loc| ≤ 2.7e9·scale). */
     cauchy(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.cauchy', n, opts);
-      const p = paramsOf<{ loc: Param; scale: Param }>(params, 'sample.cauchy');
+      const p = paramsOf(params, 'sample.cauchy', LOC_SCALE);
       const loc = param(p.loc, 0, n, 'sample.cauchy: params.loc', finite);
       const scale = param(p.scale, 1, n, 'sample.cauchy: params.scale', positive);
       return mapped(SAMPLE_KIND.cauchy, n, loc, scale, rng, out);
@@ -346,7 +361,7 @@ export function createSamplingApi(k: Kernels) {
     /** exp(Normal(mean, std)) (mean / std of the underlying normal), one word per draw. */
     logNormal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.logNormal', n, opts);
-      const p = paramsOf<{ mean: Param; std: Param }>(params, 'sample.logNormal');
+      const p = paramsOf(params, 'sample.logNormal', MEAN_STD);
       const mean = param(p.mean, 0, n, 'sample.logNormal: params.mean', finite);
       const std = param(p.std, 1, n, 'sample.logNormal: params.std', nonNegative);
       return mapped(SAMPLE_KIND.logNormal, n, mean, std, rng, out);
@@ -354,7 +369,7 @@ export function createSamplingApi(k: Kernels) {
     /** ±1 with probability ½ each: +1 when the word's top bit is set (one word per draw). */
     rademacher(n: number, params?: Record<string, never>, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.rademacher', n, opts);
-      paramsOf(params, 'sample.rademacher');
+      paramsOf(params, 'sample.rademacher', optionKeys<Record<string, never>>({}));
       return mapped(SAMPLE_KIND.rademacher, n, 0, 1, rng, out);
     },
     /**
@@ -368,7 +383,7 @@ export function createSamplingApi(k: Kernels) {
      */
     gamma(n: number, params: { shape: number; rate?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.gamma', n, opts);
-      const p = paramsOf<{ shape: number; rate: Param }>(params, 'sample.gamma');
+      const p = paramsOf(params, 'sample.gamma', optionKeys<{ shape: number; rate: Param }>({ shape: true, rate: true }));
       const shape = positive(p.shape, 'sample.gamma: params.shape');
       const rate = param(p.rate, 1, n, 'sample.gamma: params.rate', positive);
       gammaStd(shape, n, rng, (i, g) => { out[i] = g / at(rate, i); });
@@ -380,7 +395,7 @@ export function createSamplingApi(k: Kernels) {
      */
     inverseGamma(n: number, params: { shape: number; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.inverseGamma', n, opts);
-      const p = paramsOf<{ shape: number; scale: Param }>(params, 'sample.inverseGamma');
+      const p = paramsOf(params, 'sample.inverseGamma', optionKeys<{ shape: number; scale: Param }>({ shape: true, scale: true }));
       const shape = positive(p.shape, 'sample.inverseGamma: params.shape');
       const scale = param(p.scale, 1, n, 'sample.inverseGamma: params.scale', positive);
       gammaStd(shape, n, rng, (i, g) => { out[i] = at(scale, i) / g; });

@@ -1,6 +1,6 @@
 // Public softmax family: validate, then run the backend's kernel.
 import type { Kernels } from './kernels/index.js';
-import { f32, options, outF32, positive, rowsOf, sameLength } from './validate.js';
+import { f32, optionKeys, options, outF32, positive, rowsOf, sameLength } from './validate.js';
 
 export interface SoftmaxOptions {
   /** Divide the logits by this before the softmax (default 1). Finite, > 0. */
@@ -20,13 +20,17 @@ export interface ElementwiseOptions {
   out?: Float32Array;
 }
 
+const SOFTMAX_OPTIONS = optionKeys<SoftmaxOptions>({ temperature: true, out: true });
+const LSE_OPTIONS = optionKeys<LogSumExpOptions>({ temperature: true, out: true });
+const ELEMENTWISE_OPTIONS = optionKeys<ElementwiseOptions>({ out: true });
+
 function invTemperature(o: { temperature?: unknown }): number {
   return o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'options.temperature');
 }
 
 function rowArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {
   const xa = f32(x, `${fn}: x`);
-  const o = options<SoftmaxOptions>(opts, `${fn}: options`);
+  const o = options(opts, `${fn}: options`, SOFTMAX_OPTIONS);
   const { rows } = rowsOf(xa, cols, `${fn}: x`);
   const invT = invTemperature(o);
   const out = outF32(o.out, xa.length, `${fn}: options.out`, [xa]);
@@ -35,7 +39,7 @@ function rowArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {
 
 function elementwiseArgs(fn: string, x: unknown, opts: unknown) {
   const xa = f32(x, `${fn}: x`);
-  const o = options<ElementwiseOptions>(opts, `${fn}: options`);
+  const o = options(opts, `${fn}: options`, ELEMENTWISE_OPTIONS);
   return { x: xa, out: outF32(o.out, xa.length, `${fn}: options.out`, [xa]) };
 }
 
@@ -47,7 +51,7 @@ export function createSoftmaxApi(k: Kernels) {
    */
   function logSumExp(x: Float32Array, cols: number, opts?: LogSumExpOptions): Float32Array {
     const xa = f32(x, 'logSumExp: x');
-    const o = options<LogSumExpOptions>(opts, 'logSumExp: options');
+    const o = options(opts, 'logSumExp: options', LSE_OPTIONS);
     const { rows } = rowsOf(xa, cols, 'logSumExp: x');
     const invT = invTemperature(o);
     const out = outF32(o.out, rows, 'logSumExp: options.out', [xa]);
@@ -101,7 +105,7 @@ export function createSoftmaxApi(k: Kernels) {
   function softmaxBackward(y: Float32Array, dy: Float32Array, cols: number, opts?: ElementwiseOptions): Float32Array {
     const ya = f32(y, 'softmaxBackward: y');
     const dya = f32(dy, 'softmaxBackward: dy');
-    const o = options<ElementwiseOptions>(opts, 'softmaxBackward: options');
+    const o = options(opts, 'softmaxBackward: options', ELEMENTWISE_OPTIONS);
     sameLength(ya, dya, 'softmaxBackward: y', 'softmaxBackward: dy');
     rowsOf(ya, cols, 'softmaxBackward: y');
     const out = outF32(o.out, ya.length, 'softmaxBackward: options.out', [ya, dya]);

@@ -1,7 +1,7 @@
 // Public top-k and argmax (API.md "Top-k"): validate, then run the backend's kernel.
 import { rangeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
-import { bool, f32, i32, integer, options, outI32, overlaps, rowsOf } from './validate.js';
+import { bool, f32, fnPrefix, i32, integer, optionKeys, options, outI32, overlaps, rowsOf } from './validate.js';
 
 
 export interface TopkOptions {
@@ -27,9 +27,13 @@ export interface ArgmaxOptions {
 
 const MAX_COLS = 2 ** 31 - 1; // indices are Int32
 
+const TOPK_OPTIONS = optionKeys<TopkOptions>({ largest: true, sorted: true, out: true });
+const TOPK_OUT = optionKeys<NonNullable<TopkOptions['out']>>({ values: true, indices: true });
+const ARGMAX_OPTIONS = optionKeys<ArgmaxOptions>({ out: true });
+
 function colsOf(x: Float32Array, cols: unknown, name: string): { rows: number; cols: number } {
   const rc = rowsOf(x, cols, name);
-  if (rc.cols > MAX_COLS) throw rangeError(`cols = ${rc.cols} is out of range: expected an integer in [1, ${MAX_COLS}]`);
+  if (rc.cols > MAX_COLS) throw rangeError(`${fnPrefix(name)}cols = ${rc.cols} is out of range: expected an integer in [1, ${MAX_COLS}]`);
   return rc;
 }
 
@@ -37,7 +41,7 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
   const xa = f32(x, `${fn}: x`);
   const { rows, cols: c } = colsOf(xa, cols, `${fn}: x`);
   const kk = integer(k, `${fn}: k`, 0, c);
-  const o = options<TopkOptions>(opts, `${fn}: options`);
+  const o = options(opts, `${fn}: options`, TOPK_OPTIONS);
   const largest = bool(o.largest, `${fn}: options.largest`, true);
   const sorted = bool(o.sorted, `${fn}: options.sorted`, true);
   const n = rows * kk;
@@ -46,7 +50,7 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
     values = new Float32Array(n);
     indices = new Int32Array(n);
   } else {
-    const out = options<{ values?: unknown; indices?: unknown }>(o.out, `${fn}: options.out`);
+    const out = options(o.out, `${fn}: options.out`, TOPK_OUT);
     values = out.values === undefined ? new Float32Array(n) : f32(out.values, `${fn}: options.out.values`);
     indices = out.indices === undefined ? new Int32Array(n) : i32(out.indices, `${fn}: options.out.indices`);
     for (const [a, name] of [[values, 'values'], [indices, 'indices']] as const) {
@@ -63,7 +67,7 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
 function argmaxArgs(x: unknown, cols: unknown, opts: unknown) {
   const xa = f32(x, 'argmax: x');
   const { rows, cols: c } = colsOf(xa, cols, 'argmax: x');
-  const o = options<ArgmaxOptions>(opts, 'argmax: options');
+  const o = options(opts, 'argmax: options', ARGMAX_OPTIONS);
   const out = outI32(o.out, rows, 'argmax: options.out', [], `rows = ${rows}`);
   return { x: xa, cols: c, out };
 }

@@ -2,7 +2,7 @@
 // everything (including the label scan) before any kernel runs, then call the backend.
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
-import { describe, f32, i32, integer, nonNegative, number, options, outF32, overlaps } from './validate.js';
+import { describe, f32, i32, integer, nonNegative, number, optionKeys, options, outF32, overlaps } from './validate.js';
 
 import type { Reduction } from './kernels/xent.js';
 
@@ -10,6 +10,12 @@ export type { Reduction };
 
 
 export interface SoftmaxCrossEntropyOptions {
+  /**
+   * The row length (number of classes), checked: logits.length must equal labels.length × cols.
+   * Without it, rows = labels.length and cols = logits.length / labels.length, so a wrong
+   * number of labels that divides logits.length would silently change the shape.
+   */
+  cols?: number;
   /** 'mean' (default): Σ loss / Σ w_y over non-ignored rows; 'sum'; 'none': one loss per row. */
   reduction?: Reduction;
   /** Rows whose label equals this are skipped: loss 0, gradient 0 (default -100). An int32. */
@@ -58,6 +64,11 @@ export interface BinaryCrossEntropyResult<TLoss extends number | Float32Array = 
   grad: Float32Array;
 }
 
+const CE_OPTIONS = optionKeys<SoftmaxCrossEntropyOptions>({
+  cols: true, reduction: true, ignoreIndex: true, labelSmoothing: true, classWeights: true, zLoss: true, grad: true,
+});
+const BCE_OPTIONS = optionKeys<BinaryCrossEntropyOptions>({ reduction: true, posWeight: true, grad: true });
+
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
 function reductionOf(v: unknown, name: string): Reduction {
@@ -101,7 +112,7 @@ interface CeArgs {
 function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): CeArgs {
   const x = f32(logits, `${fn}: logits`);
   const y = i32(labels, `${fn}: labels`);
-  const o = options<SoftmaxCrossEntropyOptions>(opts, `${fn}: options`);
+  const o = options(opts, `${fn}: options`, CE_OPTIONS);
   const rows = y.length;
   const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
   const ignoreIndex = o.ignoreIndex === undefined ? -100 : integer(o.ignoreIndex, `${fn}: options.ignoreIndex`, -(2 ** 31), 2 ** 31 - 1);
@@ -110,13 +121,26 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
   const zLoss = o.zLoss === undefined ? 0 : nonNegative(o.zLoss, `${fn}: options.zLoss`);
   const w = o.classWeights === undefined ? null : f32(o.classWeights, `${fn}: options.classWeights`);
 
+  // rows = labels.length always; cols is given (and checked) or inferred from the lengths.
+  const givenCols = o.cols === undefined ? undefined : integer(o.cols, `${fn}: options.cols`, 1);
   let cols: number;
-  if (rows === 0) {
+  if (givenCols !== undefined) {
+    cols = givenCols;
+    if (x.length !== rows * cols) {
+      throw rangeError(
+        `${fn}: logits.length = ${x.length} does not match labels.length × options.cols = ${rows} × ${cols} = ${rows * cols}` +
+        (x.length % cols === 0 ? ` (the logits hold ${x.length / cols} rows of ${cols}, so labels.length should be ${x.length / cols})` : ''),
+      );
+    }
+  } else if (rows === 0) {
     if (x.length !== 0) throw rangeError(`${fn}: logits.length = ${x.length} is out of range: expected 0 for an empty labels array`);
     cols = w ? w.length : 0;
   } else {
     if (x.length === 0 || x.length % rows !== 0) {
-      throw rangeError(`${fn}: logits.length = ${x.length} is not a positive multiple of labels.length = ${rows}`);
+      throw rangeError(
+        `${fn}: logits.length = ${x.length} is not a positive multiple of labels.length = ${rows} ` +
+        `(rows = labels.length, one label per row; pass options.cols to state the row length)`,
+      );
     }
     cols = x.length / rows;
   }
@@ -127,7 +151,11 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
   for (let r = 0; r < rows; r++) {
     const v = y[r];
     if (v !== ignoreIndex && !(v >= 0 && v < cols)) {
-      throw rangeError(`${fn}: labels[${r}] = ${v} is out of range [0, ${cols}) (ignoreIndex = ${ignoreIndex})`);
+      // Without options.cols the row length was inferred; a wrong label count shows up here.
+      const shape = givenCols === undefined
+        ? `; cols = logits.length / labels.length = ${x.length} / ${rows} = ${cols}: if labels.length is wrong, pass options.cols`
+        : '';
+      throw rangeError(`${fn}: labels[${r}] = ${v} is out of range [0, ${cols}) (ignoreIndex = ${ignoreIndex})${shape}`);
     }
   }
 
@@ -260,7 +288,7 @@ export function createXentApi(k: Kernels) {
     const fn = 'binaryCrossEntropyWithLogits';
     const x = f32(logits, `${fn}: logits`);
     const t = f32(targets, `${fn}: targets`);
-    const o = options<BinaryCrossEntropyOptions>(opts, `${fn}: options`);
+    const o = options(opts, `${fn}: options`, BCE_OPTIONS);
     if (t.length !== x.length) throw rangeError(`${fn}: targets.length = ${t.length} is out of range: expected logits.length = ${x.length}`);
     const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
     let pw: Float32Array | null = null;
