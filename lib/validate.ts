@@ -123,7 +123,7 @@ export function options<T extends object>(v: unknown, name: string, keys: Option
       const near = didYouMean(key, keys.names);
       const valid = keys.names.length ? `valid: ${keys.names.join(', ')}` : 'it takes none';
       throw rangeError(
-        `${name}.${key} is not a known option${near ? ` (did you mean ${near}?)` : ''}; ${valid}`,
+        `${name}.${key} is not a known ${/params$/.test(name) ? 'parameter' : 'option'}${near ? ` (did you mean ${near}?)` : ''}; ${valid}`,
         'ERR_LOGITKIT_UNKNOWN_OPTION',
       );
     }

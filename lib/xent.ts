@@ -34,11 +34,21 @@ export interface SoftmaxCrossEntropyOptions {
   grad?: boolean | Float32Array;
 }
 
-export interface SoftmaxCrossEntropyResult<TLoss extends number | Float32Array = number | Float32Array> {
+/**
+ * The result of `softmaxCrossEntropy`. The overloads pick the parameters from the options, so
+ * the defaults type as `SoftmaxCrossEntropyResult<number, Float32Array>`: loss a number, grad
+ * present.
+ * @typeParam TLoss `number` for 'mean' and 'sum' (the default), `Float32Array` for 'none'.
+ * @typeParam TGrad `Float32Array` unless `grad: false` was passed (then `undefined`).
+ */
+export interface SoftmaxCrossEntropyResult<
+  TLoss extends number | Float32Array = number | Float32Array,
+  TGrad extends Float32Array | undefined = Float32Array | undefined,
+> {
   /** A number for 'mean' and 'sum' (computed in float64), a Float32Array(rows) for 'none'. */
   loss: TLoss;
-  /** Gradient of the reduced loss with respect to the logits; absent with `grad: false`. */
-  grad?: Float32Array;
+  /** Gradient of the reduced loss with respect to the logits; `undefined` with `grad: false`. */
+  grad: TGrad;
   /** log Σⱼ exp(xⱼ) per row (every row, ignored ones included), for reuse. */
   lse: Float32Array;
 }
@@ -63,6 +73,9 @@ export interface BinaryCrossEntropyResult<TLoss extends number | Float32Array = 
   /** Gradient of the reduced loss with respect to the logits. */
   grad: Float32Array;
 }
+
+/** The type of `grad` in the result for a `grad` option of type G (absent: true). */
+type GradOf<G> = G extends false ? undefined : Float32Array;
 
 const CE_OPTIONS = optionKeys<SoftmaxCrossEntropyOptions>({
   cols: true, reduction: true, ignoreIndex: true, labelSmoothing: true, classWeights: true, zLoss: true, grad: true,
@@ -183,9 +196,7 @@ export function createXentApi(k: Kernels) {
       a.grad, lse, rowLoss, total,
     ] as const;
     const result = (): SoftmaxCrossEntropyResult => {
-      const r: SoftmaxCrossEntropyResult = { loss: rowLoss ?? total[0], lse };
-      if (a.grad) r.grad = a.grad;
-      return r;
+      return { loss: rowLoss ?? total[0], grad: a.grad ?? undefined, lse };
     };
     return { args, result };
   }
@@ -225,12 +236,12 @@ export function createXentApi(k: Kernels) {
    * const { loss, grad, lse } = softmaxCrossEntropy(logits, labels, { labelSmoothing: 0.1 });
    * softmaxCrossEntropy(logits, labels, { grad: logits }); // in-place backward
    */
-  function softmaxCrossEntropy(
-    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none' },
-  ): SoftmaxCrossEntropyResult<Float32Array>;
-  function softmaxCrossEntropy(
-    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum' },
-  ): SoftmaxCrossEntropyResult<number>;
+  function softmaxCrossEntropy<G extends boolean | Float32Array = true>(
+    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none'; grad?: G },
+  ): SoftmaxCrossEntropyResult<Float32Array, GradOf<G>>;
+  function softmaxCrossEntropy<G extends boolean | Float32Array = true>(
+    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum'; grad?: G },
+  ): SoftmaxCrossEntropyResult<number, GradOf<G>>;
   function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions): SoftmaxCrossEntropyResult;
   function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions): SoftmaxCrossEntropyResult {
     const { args, result } = ceCall(ceArgs('softmaxCrossEntropy', logits, labels, opts));
@@ -242,12 +253,12 @@ export function createXentApi(k: Kernels) {
    * `softmaxCrossEntropy` off the JS thread. Validation errors reject the promise; the inputs
    * and outputs stay referenced until it settles (do not modify them meanwhile).
    */
-  function softmaxCrossEntropyAsync(
-    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none' },
-  ): Promise<SoftmaxCrossEntropyResult<Float32Array>>;
-  function softmaxCrossEntropyAsync(
-    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum' },
-  ): Promise<SoftmaxCrossEntropyResult<number>>;
+  function softmaxCrossEntropyAsync<G extends boolean | Float32Array = true>(
+    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none'; grad?: G },
+  ): Promise<SoftmaxCrossEntropyResult<Float32Array, GradOf<G>>>;
+  function softmaxCrossEntropyAsync<G extends boolean | Float32Array = true>(
+    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum'; grad?: G },
+  ): Promise<SoftmaxCrossEntropyResult<number, GradOf<G>>>;
   function softmaxCrossEntropyAsync(
     logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions,
   ): Promise<SoftmaxCrossEntropyResult>;
