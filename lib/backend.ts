@@ -48,6 +48,7 @@ export function backend(): BackendInfo {
 /**
  * Threads for large native calls (default: the cores available to this process). Results are
  * bit-identical for any thread count; small inputs always run on the calling thread.
+ * @param n Thread count, an integer in [1, 1024].
  * @example lk.setThreads(1) // single-threaded, e.g. inside your own worker pool
  */
 export function setThreads(n: number): void {

@@ -1,5 +1,6 @@
-// Public Gumbel machinery and samplers built on Rng streams (API.md "Random numbers and
-// Gumbel"; FEATURE-ANCHORS (d); the lecture's reparameterisation table).
+// Public Gumbel machinery and samplers built on Rng streams (README, "Randomness"; the
+// Gumbel-max trick of Gumbel (1954) and Maddison et al. (2014); the reparameterisation table
+// of Kingma & Welling (2014)).
 //
 // Every function takes one word of its Rng's Philox stream per uniform it needs, in row-major
 // order of its output, and starts on a fresh block; the Rng advances when the call is made.
@@ -144,7 +145,9 @@ const at = (p: Param, i: number): number => (typeof p === 'number' ? p : p[i]);
 export function createSamplingApi(k: Kernels) {
   /**
    * n draws of Gumbel(loc, scale) = loc + scale·G, G = −log(−log u), from the full-word
-   * transform of API.md: one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.
+   * transform (README, "Randomness"): one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.
+   * @param n How many draws (an integer ≥ 0).
+   * @param opts `rng` or `seed` (one of them), `loc` (default 0), `scale` (default 1, > 0), `out` (length n).
    * @example gumbel(4, { seed: 42 })
    */
   function gumbel(n: number, opts?: GumbelOptions): Float32Array {
@@ -165,6 +168,9 @@ export function createSamplingApi(k: Kernels) {
    * accurate for any loc − T (tested from −50 to +50; far above T the sample rounds to T).
    * `T = Infinity` gives untruncated Gumbel(loc). Elements of loc / T are not checked
    * (NaN propagates). The lecture's inverse CDF, −log(e^(−T) + e^(−g)), is the same number.
+   * @param loc The location of each sample.
+   * @param T The truncation point: a number, or one per element (loc.length).
+   * @param opts `rng` or `seed`, and `out` (loc.length; may be `loc`).
    * @example truncatedGumbel(new Float32Array([0, 5]), 1, { seed: 7 })
    */
   function truncatedGumbel(loc: Float32Array, T: number | Float32Array, opts?: TruncatedGumbelOptions): Float32Array {
@@ -193,6 +199,9 @@ export function createSamplingApi(k: Kernels) {
    * chosen; a row with nothing else (all `-Infinity`) gives the sentinel −1. Ties go to the
    * lower index; a NaN logit ranks above every number (as torch.argmax), so the first NaN of a
    * row is returned.
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param opts `rng`, `seed` or `rngs` (one Rng per row), `temperature` (default 1), `out` (an Int32Array(rows)).
    * @example sampleCategorical(logits, 50257, { temperature: 0.8, seed: 1 })
    */
   function sampleCategorical(logits: Float32Array, cols: number, opts?: CategoricalOptions): Int32Array {
@@ -213,6 +222,9 @@ export function createSamplingApi(k: Kernels) {
    * `gumbel_softmax(hard=True)`. One word per logit, row-major.
    * Backward (through the soft y, also for straight-through): dL/dlogits =
    * `softmaxBackward(y, dy, cols)` / τ, with y the soft sample.
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param opts `rng`, `seed` or `rngs`, `tau` (default 1), `hard` (default false), `out` for y (logits.length; may be `logits`).
    * @example const { y, index } = gumbelSoftmax(logits, 10, { tau: 0.5, seed: 3 })
    */
   function gumbelSoftmax(logits: Float32Array, cols: number, opts?: GumbelSoftmaxOptions): GumbelSoftmaxResult {
@@ -235,6 +247,10 @@ export function createSamplingApi(k: Kernels) {
    * values for estimators (e.g. the (k+1)-th as a threshold: ask for k + 1). One word per logit,
    * row-major (row r uses rngs[r] when given). `-Infinity` logits are never drawn: slots past
    * a row's number of finite logits get index −1 and perturbed -Infinity.
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param kk Draws per row, 0 ≤ k ≤ cols.
+   * @param opts `rng`, `seed` or `rngs` (one Rng per row).
    * @example gumbelTopK(logits, 50257, 16, { seed: 5 })
    */
   function gumbelTopK(logits: Float32Array, cols: number, kk: number, opts?: GumbelTopKOptions): GumbelTopKResult {
@@ -320,6 +336,9 @@ export function createSamplingApi(k: Kernels) {
     /**
      * Normal(mean, std) = mean + std·z, z = Φ⁻¹(u) by inverse CDF of the whole word (one word per
      * draw; |z| ≤ 6.36). mean / std may be Float32Arrays of length n (the diagonal μ + σ·ε).
+     * @param n How many draws.
+     * @param params `mean` (default 0) and `std` (default 1, ≥ 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
      * @example sample.normal(1000, { mean: 0, std: 2 }, { seed: 1 })
      */
     normal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
@@ -330,8 +349,13 @@ export function createSamplingApi(k: Kernels) {
       return mapped(SAMPLE_KIND.normal, n, mean, std, rng, out);
     },
     /**
-     * Exponential(rate) = E / rate, E the full-word Exp(1) of API.md (one word per draw,
+     * Exponential(rate) = E / rate, E the full-word Exp(1) of the README's "Randomness" (one word per draw,
      * 1.2e-10 ≤ E ≤ 22.2). rate may be a Float32Array of length n.
+     * @param n How many draws.
+     * @param params `rate` (default 1, > 0): a number or a Float32Array of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.exponential(3, { rate: 2 }, { seed: 1 })
      */
     exponential(n: number, params?: { rate?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.exponential', n, opts);
@@ -342,6 +366,11 @@ export function createSamplingApi(k: Kernels) {
     /**
      * Laplace(loc, scale) = loc − scale·sgn(u − ½)·log(1 − 2|u − ½|): the word's top bit is the
      * sign, its other 31 bits the magnitude (one word per draw, |x − loc| ≤ 22.2·scale).
+     * @param n How many draws.
+     * @param params `loc` (default 0) and `scale` (default 1, > 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.laplace(3, { loc: 0, scale: 0.5 }, { seed: 1 })
      */
     laplace(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.laplace', n, opts);
@@ -350,7 +379,14 @@ export function createSamplingApi(k: Kernels) {
       const scale = param(p.scale, 1, n, 'sample.laplace: params.scale', positive);
       return mapped(SAMPLE_KIND.laplace, n, loc, scale, rng, out);
     },
-    /** Cauchy(loc, scale) = loc + scale·tan(π(u − ½)), one word per draw (|x − loc| ≤ 2.7e9·scale). */
+    /**
+     * Cauchy(loc, scale) = loc + scale·tan(π(u − ½)), one word per draw (|x − loc| ≤ 2.7e9·scale).
+     * @param n How many draws.
+     * @param params `loc` (default 0) and `scale` (default 1, > 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.cauchy(3, {}, { seed: 1 })
+     */
     cauchy(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.cauchy', n, opts);
       const p = paramsOf(params, 'sample.cauchy', LOC_SCALE);
@@ -358,7 +394,14 @@ export function createSamplingApi(k: Kernels) {
       const scale = param(p.scale, 1, n, 'sample.cauchy: params.scale', positive);
       return mapped(SAMPLE_KIND.cauchy, n, loc, scale, rng, out);
     },
-    /** exp(Normal(mean, std)) (mean / std of the underlying normal), one word per draw. */
+    /**
+     * exp(Normal(mean, std)) (mean / std of the underlying normal), one word per draw.
+     * @param n How many draws.
+     * @param params `mean` (default 0) and `std` (default 1) of the underlying normal: numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.logNormal(3, { mean: 0, std: 0.25 }, { seed: 1 })
+     */
     logNormal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.logNormal', n, opts);
       const p = paramsOf(params, 'sample.logNormal', MEAN_STD);
@@ -366,7 +409,14 @@ export function createSamplingApi(k: Kernels) {
       const std = param(p.std, 1, n, 'sample.logNormal: params.std', nonNegative);
       return mapped(SAMPLE_KIND.logNormal, n, mean, std, rng, out);
     },
-    /** ±1 with probability ½ each: +1 when the word's top bit is set (one word per draw). */
+    /**
+     * ±1 with probability ½ each: +1 when the word's top bit is set (one word per draw).
+     * @param n How many draws.
+     * @param params None: pass `{}` (or undefined).
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.rademacher(8, {}, { seed: 1 }) // ±1 each
+     */
     rademacher(n: number, params?: Record<string, never>, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.rademacher', n, opts);
       paramsOf(params, 'sample.rademacher', optionKeys<Record<string, never>>({}));
@@ -380,6 +430,11 @@ export function createSamplingApi(k: Kernels) {
      * Rng then advances past the words read (rounded up to a block). The transform runs in
      * float64 on both backends (not natively), so samples are identical. rate may be a
      * Float32Array of length n; a tiny shape underflows to 0 in float32.
+     * @param n How many draws.
+     * @param params `shape` (required, > 0) and `rate` (default 1, > 0; a number or a Float32Array of length n).
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.gamma(3, { shape: 2, rate: 1 }, { seed: 1 })
      */
     gamma(n: number, params: { shape: number; rate?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.gamma', n, opts);
@@ -392,6 +447,11 @@ export function createSamplingApi(k: Kernels) {
     /**
      * InverseGamma(shape, scale) = 1/X, X ~ Gamma(shape, rate = scale), i.e. scale / Gamma(shape):
      * the words of sample.gamma. scale may be a Float32Array of length n.
+     * @param n How many draws.
+     * @param params `shape` (required, > 0) and `scale` (default 1, > 0; a number or a Float32Array of length n).
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.inverseGamma(3, { shape: 3 }, { seed: 1 })
      */
     inverseGamma(n: number, params: { shape: number; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.inverseGamma', n, opts);

@@ -47,6 +47,9 @@ export function createSoftmaxApi(k: Kernels) {
   /**
    * Per-row log-sum-exp: lse_τ(x) = m/τ + log Σⱼ exp((xⱼ − m)/τ), m = maxⱼ xⱼ.
    * An all `-Infinity` row gives -Infinity; a NaN anywhere in a row gives NaN.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts `temperature` τ (default 1) and `out`, a Float32Array(rows) to write into.
    * @example logSumExp(new Float32Array([1, 2, 3, 4]), 2) // → [2.3133, 4.3133]
    */
   function logSumExp(x: Float32Array, cols: number, opts?: LogSumExpOptions): Float32Array {
@@ -63,6 +66,9 @@ export function createSoftmaxApi(k: Kernels) {
    * `-Infinity` row gives a zero row; a NaN anywhere in a row gives a NaN row. Native error
    * against float64: ≤ 8 ulp + 3·|ln p|·2⁻²⁴ relative (the second term is the rounding of the
    * float32 argument (x − m)/τ, as in PyTorch's float32 kernels).
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts `temperature` τ (default 1) and `out` (x.length; may be `x` itself for an in-place softmax).
    * @example softmax(new Float32Array([1, 2, 3]), 3) // → [0.0900, 0.2447, 0.6652]
    */
   function softmax(x: Float32Array, cols: number, opts?: SoftmaxOptions): Float32Array {
@@ -72,6 +78,9 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * Per-row log-softmax xⱼ/τ − lse_τ(x). An all `-Infinity` row gives an all `-Infinity` row.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts `temperature` τ (default 1) and `out` (x.length; may be `x` itself).
    * @example logSoftmax(new Float32Array([1, 2, 3]), 3, { temperature: 2 })
    */
   function logSoftmax(x: Float32Array, cols: number, opts?: SoftmaxOptions): Float32Array {
@@ -81,6 +90,9 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * `softmax` on a worker thread; x and out stay referenced until the promise settles.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts As for `softmax`: `temperature`, `out`.
    * @example const p = await lk.softmaxAsync(logits, vocab, { out: probs })
    */
   async function softmaxAsync(x: Float32Array, cols: number, opts?: SoftmaxOptions): Promise<Float32Array> {
@@ -90,6 +102,9 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * `logSoftmax` on a worker thread; x and out stay referenced until the promise settles.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts As for `logSoftmax`: `temperature`, `out`.
    * @example const lp = await lk.logSoftmaxAsync(logits, vocab)
    */
   async function logSoftmaxAsync(x: Float32Array, cols: number, opts?: SoftmaxOptions): Promise<Float32Array> {
@@ -100,6 +115,10 @@ export function createSoftmaxApi(k: Kernels) {
   /**
    * Backward of softmax: dx = y ⊙ (dy − ⟨dy, y⟩) per row, where y = softmax(x).
    * For a temperature τ, divide the result by τ. `out` may alias y or dy.
+   * @param y The softmax output y = softmax(x, cols), rows × cols.
+   * @param dy The upstream gradient ∂L/∂y, same length as y.
+   * @param cols The row length of y and dy.
+   * @param opts `out`: where to write dx (y.length; may be `y` or `dy`).
    * @example const dx = lk.softmaxBackward(y, dy, cols) // y = lk.softmax(x, cols)
    */
   function softmaxBackward(y: Float32Array, dy: Float32Array, cols: number, opts?: ElementwiseOptions): Float32Array {
@@ -114,6 +133,8 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * σ(x) = 1/(1 + e^−x), evaluated with e^−|x| so it never overflows.
+   * @param x Input values, any length.
+   * @param opts `out`: output buffer of x.length (may be `x`).
    * @example lk.sigmoid(new Float32Array([-1e30, 0, 3])) // [0, 0.5, 0.9526]
    */
   function sigmoid(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
@@ -123,6 +144,8 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * log σ(x) = min(x, 0) − log1p(e^−|x|); no overflow or cancellation for any finite x.
+   * @param x Input values, any length.
+   * @param opts `out`: output buffer of x.length (may be `x`).
    * @example lk.logSigmoid(new Float32Array([-1e30, 0])) // [-1e30, -0.6931]
    */
   function logSigmoid(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
@@ -132,6 +155,8 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|) (no threshold, no overflow).
+   * @param x Input values, any length.
+   * @param opts `out`: output buffer of x.length (may be `x`).
    * @example lk.softplus(new Float32Array([-100, 0, 1e30])) // [3.7e-44, 0.6931, 1e30]
    */
   function softplus(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
@@ -141,6 +166,8 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * logit(p) = log p − log1p(−p): −Infinity at 0, +Infinity at 1, NaN outside [0, 1].
+   * @param p Probabilities, any length.
+   * @param opts `out`: output buffer of p.length (may be `p`).
    * @example lk.logit(new Float32Array([0.5, 0.9])) // [0, 2.1972]
    */
   function logit(p: Float32Array, opts?: ElementwiseOptions): Float32Array {

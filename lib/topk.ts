@@ -1,4 +1,4 @@
-// Public top-k and argmax (API.md "Top-k"): validate, then run the backend's kernel.
+// Public top-k and argmax (README, "Top-k"): validate, then run the backend's kernel.
 import { rangeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 import { bool, f32, fnPrefix, i32, integer, optionKeys, options, outI32, overlaps, rowsOf } from './validate.js';
@@ -84,6 +84,10 @@ export function createTopkApi(k: Kernels) {
    * selection's internal order: deterministic for a backend and tier, independent of the
    * thread count, but different across tiers and from the reference).
    * k = 0 gives empty outputs; k > cols is a RangeError.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param kk How many per row, 0 ≤ k ≤ cols.
+   * @param opts `largest` (default true), `sorted` (default true), `out: { values?, indices? }` of rows·k each.
    * @example topk(new Float32Array([1, 5, 3, 5]), 4, 2) // → { values: [5, 5], indices: [1, 3] }
    */
   function topk(x: Float32Array, cols: number, kk: number, opts?: TopkOptions): TopkResult {
@@ -92,7 +96,15 @@ export function createTopkApi(k: Kernels) {
     return { values: a.values, indices: a.indices };
   }
 
-  /** `topk` on a worker thread; x and the outputs stay referenced until the promise settles. */
+  /**
+   * `topk` on a worker thread; x and the outputs stay referenced until the promise settles.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param kk How many per row, 0 ≤ k ≤ cols.
+   * @param opts As for `topk`.
+   * @example
+   * const { values, indices } = await lk.topkAsync(logits, vocab, 50)
+   */
   async function topkAsync(x: Float32Array, cols: number, kk: number, opts?: TopkOptions): Promise<TopkResult> {
     const a = topkArgs('topkAsync', x, cols, kk, opts);
     await k.topkAsync(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
@@ -104,6 +116,9 @@ export function createTopkApi(k: Kernels) {
    * largest (the first NaN wins, as torch.argmax). Same order as `topk`, so
    * `argmax(x, cols)` equals `topk(x, cols, 1).indices` — in particular +0 ranks above -0,
    * where torch.argmax treats them as equal and returns the first.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts `out`: an Int32Array(rows) to write into.
    * @example argmax(new Float32Array([1, 3, 3, 0]), 4) // → [1]
    */
   function argmax(x: Float32Array, cols: number, opts?: ArgmaxOptions): Int32Array {

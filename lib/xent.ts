@@ -1,4 +1,4 @@
-// Public fused softmax cross-entropy and binary cross-entropy with logits (issue 3): validate
+// Public fused softmax cross-entropy and binary cross-entropy with logits: validate
 // everything (including the label scan) before any kernel runs, then call the backend.
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
@@ -74,8 +74,11 @@ export interface BinaryCrossEntropyResult<TLoss extends number | Float32Array = 
   grad: Float32Array;
 }
 
-/** The type of `grad` in the result for a `grad` option of type G (absent: true). */
-type GradOf<G> = G extends false ? undefined : Float32Array;
+/**
+ * The type of `grad` in a softmaxCrossEntropy result for a `grad` option of type G: a
+ * Float32Array unless `grad: false` (absent counts as `true`).
+ */
+export type CrossEntropyGrad<G> = G extends false ? undefined : Float32Array;
 
 const CE_OPTIONS = optionKeys<SoftmaxCrossEntropyOptions>({
   cols: true, reduction: true, ignoreIndex: true, labelSmoothing: true, classWeights: true, zLoss: true, grad: true,
@@ -232,16 +235,19 @@ export function createXentApi(k: Kernels) {
    *   count). They match the float64 reference to about 1e-6 relative on loss and lse, and to
    *   a few float32 ulps of the gradient's scale. Nothing is written anywhere when validation
    *   fails.
+   * @param logits Row-major logits, rows × cols, with rows = labels.length.
+   * @param labels One class index per row (an Int32Array), each in [0, cols) or equal to `ignoreIndex`.
+   * @param opts `cols` (checked row length), `reduction`, `ignoreIndex`, `labelSmoothing`, `classWeights`, `zLoss`, `grad` (see SoftmaxCrossEntropyOptions).
    * @example
    * const { loss, grad, lse } = softmaxCrossEntropy(logits, labels, { labelSmoothing: 0.1 });
    * softmaxCrossEntropy(logits, labels, { grad: logits }); // in-place backward
    */
   function softmaxCrossEntropy<G extends boolean | Float32Array = true>(
     logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none'; grad?: G },
-  ): SoftmaxCrossEntropyResult<Float32Array, GradOf<G>>;
+  ): SoftmaxCrossEntropyResult<Float32Array, CrossEntropyGrad<G>>;
   function softmaxCrossEntropy<G extends boolean | Float32Array = true>(
     logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum'; grad?: G },
-  ): SoftmaxCrossEntropyResult<number, GradOf<G>>;
+  ): SoftmaxCrossEntropyResult<number, CrossEntropyGrad<G>>;
   function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions): SoftmaxCrossEntropyResult;
   function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions): SoftmaxCrossEntropyResult {
     const { args, result } = ceCall(ceArgs('softmaxCrossEntropy', logits, labels, opts));
@@ -252,13 +258,18 @@ export function createXentApi(k: Kernels) {
   /**
    * `softmaxCrossEntropy` off the JS thread. Validation errors reject the promise; the inputs
    * and outputs stay referenced until it settles (do not modify them meanwhile).
+   * @param logits Row-major logits, rows × cols, with rows = labels.length.
+   * @param labels One class index per row, each in [0, cols) or equal to `ignoreIndex`.
+   * @param opts As for `softmaxCrossEntropy`.
+   * @example
+   * const { loss, grad } = await lk.softmaxCrossEntropyAsync(logits, labels, { grad: logits })
    */
   function softmaxCrossEntropyAsync<G extends boolean | Float32Array = true>(
     logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none'; grad?: G },
-  ): Promise<SoftmaxCrossEntropyResult<Float32Array, GradOf<G>>>;
+  ): Promise<SoftmaxCrossEntropyResult<Float32Array, CrossEntropyGrad<G>>>;
   function softmaxCrossEntropyAsync<G extends boolean | Float32Array = true>(
     logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum'; grad?: G },
-  ): Promise<SoftmaxCrossEntropyResult<number, GradOf<G>>>;
+  ): Promise<SoftmaxCrossEntropyResult<number, CrossEntropyGrad<G>>>;
   function softmaxCrossEntropyAsync(
     logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions,
   ): Promise<SoftmaxCrossEntropyResult>;
@@ -282,6 +293,9 @@ export function createXentApi(k: Kernels) {
    * intended use). 'mean' of an empty input is NaN. The native kernel computes each element's
    * loss in float32 (one element above ~3.4e38, possible only for huge |x| with w > 1, is
    * Infinity, as in PyTorch's float32) and accumulates in float64.
+   * @param logits Logits, any length.
+   * @param targets Targets in [0, 1] (soft targets allowed), same length as logits.
+   * @param opts `reduction`, `posWeight` and `grad` (output buffer; may be `logits`).
    * @example binaryCrossEntropyWithLogits(logits, targets, { posWeight: 3 })
    */
   function binaryCrossEntropyWithLogits(
