@@ -122,7 +122,7 @@ function fixes(failure: LoadFailure, cause: string, path: string | undefined, ro
       if (tuple !== SHIPPED) {
         out.push(`logitkit ships a prebuilt binary for ${SHIPPED} only; on ${tuple} ${fromSource}`);
       } else {
-        out.push(`reinstall logitkit so that ${join(root, 'prebuilds', tuple)} is present (a bundler or a "files" filter may have dropped it; copy that folder along, or point LOGITKIT_PREBUILD at a directory that holds prebuilds/${tuple}/)`);
+        out.push(`${out.length ? 'or ' : ''}reinstall logitkit so that ${join(root, 'prebuilds', tuple)} is present (a bundler or a "files" filter may have dropped it; copy that folder along, or point LOGITKIT_PREBUILD at a directory that holds prebuilds/${tuple}/)`);
         out.push(`or ${fromSource}`);
       }
       break;
