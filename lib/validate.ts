@@ -116,7 +116,9 @@ function didYouMean(key: string, names: readonly string[]): string | undefined {
 export function options<T extends object>(v: unknown, name: string, keys: OptionKeys<T>): Partial<T> {
   if (v === undefined) return {};
   if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) {
-    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an object, received ${describe(v)}`);
+    // A typed array here is usually an output buffer passed positionally.
+    const hint = ArrayBuffer.isView(v) && keys.names.includes('out') ? `; to write into it, pass { out: buffer }` : '';
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an object, received ${describe(v)}${hint}`);
   }
   for (const key of Object.keys(v)) {
     if (!keys.names.includes(key)) {

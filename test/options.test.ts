@@ -133,6 +133,8 @@ for (const [label, m] of [['lk', lk], ['ref', ref as unknown as Api]] as const) 
       expectError(() => m.topk(new Int32Array(4) as never, 2, 1), TypeError, TYPE, /^topk: x must be a Float32Array \(got Int32Array\(4\)\); convert with Float32Array\.from\(x\)$/);
       // not array-like: no conversion to suggest
       expectError(() => m.softmax('abc' as never, 3), TypeError, TYPE, /^softmax: x must be a Float32Array \(got string "abc"\)$/);
+      // an output buffer passed where the options go
+      expectError(() => m.softmax(x, 3, x as never), TypeError, TYPE, /^softmax: options must be an object, received Float32Array\(6\); to write into it, pass \{ out: buffer \}$/);
       // outputs are the caller's own buffers: no conversion either
       expectError(() => m.softmax(x, 3, { out: [] as never }), TypeError, TYPE, /^softmax: options\.out must be a Float32Array \(got Array\(0\)\)$/);
     });

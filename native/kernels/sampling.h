@@ -1,12 +1,12 @@
 // Sampling family: Gumbel noise and the Gumbel tricks, fused with their Philox stream so the
-// noise lives in registers and is never stored (API.md "Random numbers and Gumbel").
+// noise lives in registers and is never stored (README, "Randomness").
 //
 // Tiers: scalar, avx2, avx512 (native/kernels/sampling_<isa>.cc, bodies in sampling_impl.inc).
 // Contract (tested against the float64 TypeScript reference, lib/reference/sampling.ts):
 // - draw i of a stream is word i%4 of block ctr + i/4 (rng.h); every kernel here consumes one
 //   word per element, in row-major order, so any tier, chain interleave or thread split
 //   reproduces the same draws;
-// - the noise of a word is the full-word Gumbel of API.md (gumbel_fast of the tier, a few ulp
+// - the noise of a word is the full-word Gumbel of the README (gumbel_fast of the tier, a few ulp
 //   from the float64 map);
 // - a perturbed value x·inv_t + g that is -Inf (a masked logit) is never selected; NaN ranks
 //   above every number (as torch.argmax / torch.topk), so the first NaN of a row is selected;
