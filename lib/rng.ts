@@ -70,6 +70,8 @@ export class Rng {
    * new lk.Rng(1).advance(10) // skip 40 words
    */
   advance(blocks: number | bigint): this {
+    if (typeof blocks === 'number') integer(blocks, 'Rng.advance: blocks', 0);
+    else if (typeof blocks !== 'bigint') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.advance: blocks must be a number or a bigint, received ${describe(blocks)}`);
     let b = BigInt(blocks);
     if (b < 0n) throw rangeError(`Rng.advance: blocks = ${b} is out of range: expected ≥ 0`);
     for (let k = 0; k < 4 && b > 0n; k++) {

@@ -146,6 +146,8 @@ for (const [label, m] of [['lk', lk], ['ref', ref as unknown as Api]] as const) 
       expectError(() => m.gumbelSoftmax(x, -1, { seed: 1 }), RangeError, RANGE, /^gumbelSoftmax: cols = -1/);
       if (label === 'lk') expectError(() => lk.setThreads(0), RangeError, RANGE, /^setThreads: n = 0/);
       expectError(() => new m.Rng(-1), RangeError, RANGE, /^Rng: seed = -1/);
+      expectError(() => new m.Rng(1).advance(1.5), RangeError, RANGE, /^Rng\.advance: blocks = 1\.5/);
+      expectError(() => new m.Rng(1).advance('2' as never), TypeError, TYPE, /^Rng\.advance: blocks must be a number or a bigint/);
     });
   });
 }
