@@ -24,15 +24,15 @@ const SOFTMAX_OPTIONS = optionKeys<SoftmaxOptions>({ temperature: true, out: tru
 const LSE_OPTIONS = optionKeys<LogSumExpOptions>({ temperature: true, out: true });
 const ELEMENTWISE_OPTIONS = optionKeys<ElementwiseOptions>({ out: true });
 
-function invTemperature(o: { temperature?: unknown }): number {
-  return o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'options.temperature');
+function invTemperature(o: { temperature?: unknown }, fn: string): number {
+  return o.temperature === undefined ? 1 : 1 / positive(o.temperature, `${fn}: options.temperature`);
 }
 
 function rowArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {
   const xa = f32(x, `${fn}: x`);
   const o = options(opts, `${fn}: options`, SOFTMAX_OPTIONS);
   const { rows } = rowsOf(xa, cols, `${fn}: x`);
-  const invT = invTemperature(o);
+  const invT = invTemperature(o, fn);
   const out = outF32(o.out, xa.length, `${fn}: options.out`, [xa]);
   return { x: xa, rows, cols: cols as number, invT, out };
 }
@@ -56,7 +56,7 @@ export function createSoftmaxApi(k: Kernels) {
     const xa = f32(x, 'logSumExp: x');
     const o = options(opts, 'logSumExp: options', LSE_OPTIONS);
     const { rows } = rowsOf(xa, cols, 'logSumExp: x');
-    const invT = invTemperature(o);
+    const invT = invTemperature(o, 'logSumExp');
     const out = outF32(o.out, rows, 'logSumExp: options.out', [xa]);
     return k.logSumExp(xa, cols, invT, out);
   }

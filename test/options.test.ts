@@ -138,6 +138,11 @@ for (const [label, m] of [['lk', lk], ['ref', ref as unknown as Api]] as const) 
       // outputs are the caller's own buffers: no conversion either
       expectError(() => m.softmax(x, 3, { out: [] as never }), TypeError, TYPE, /^softmax: options\.out must be a Float32Array \(got Array\(0\)\)$/);
     });
+    test('option errors name the function', () => {
+      expectError(() => m.softmax(x, 3, { temperature: 0 }), RangeError, RANGE, /^softmax: options\.temperature = 0 is out of range/);
+      expectError(() => m.logSumExp(x, 3, { temperature: -1 }), RangeError, RANGE, /^logSumExp: options\.temperature = -1/);
+      expectError(() => m.logSoftmax(x, 3, { temperature: NaN }), RangeError, RANGE, /^logSoftmax: options\.temperature = NaN/);
+    });
     test('cols errors name the function', () => {
       expectError(() => m.softmax(x, undefined as never), TypeError, TYPE, /^softmax: cols must be a number, received undefined$/);
       expectError(() => m.logSumExp(x, 4), RangeError, RANGE, /^logSumExp: x\.length = 6 is not a multiple of cols = 4/);
