@@ -143,6 +143,7 @@ function param(v: unknown, dflt: number, n: number, name: string, check: (x: unk
 const at = (p: Param, i: number): number => (typeof p === 'number' ? p : p[i]);
 
 export function createSamplingApi(k: Kernels) {
+  const kernels = k; // for gumbelTopK, whose parameter `k` (draws per row) shadows it
   /**
    * n draws of Gumbel(loc, scale) = loc + scale·G, G = −log(−log u), from the full-word
    * transform (README, "Randomness"): one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.
@@ -249,11 +250,12 @@ export function createSamplingApi(k: Kernels) {
    * a row's number of finite logits get index −1 and perturbed -Infinity.
    * @param logits Row-major logits, rows × cols.
    * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
-   * @param kk Draws per row, 0 ≤ k ≤ cols.
+   * @param k Draws per row, 0 ≤ k ≤ cols.
    * @param opts `rng`, `seed` or `rngs` (one Rng per row).
    * @example gumbelTopK(logits, 50257, 16, { seed: 5 })
    */
-  function gumbelTopK(logits: Float32Array, cols: number, kk: number, opts?: GumbelTopKOptions): GumbelTopKResult {
+  function gumbelTopK(logits: Float32Array, cols: number, k: number, opts?: GumbelTopKOptions): GumbelTopKResult {
+    const kk = k;
     const x = f32(logits, 'gumbelTopK: logits');
     const { rows } = rowsOf(x, cols, 'gumbelTopK: logits');
     integer(kk, 'gumbelTopK: k', 0, cols);
@@ -261,7 +263,7 @@ export function createSamplingApi(k: Kernels) {
     const indices = new Int32Array(rows * kk);
     const perturbed = new Float32Array(rows * kk);
     const { s, perRow } = rowStreams(o, rows, cols, 'gumbelTopK')();
-    k.gumbelTopK(x, cols, kk, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+    kernels.gumbelTopK(x, cols, kk, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
     return { indices, perturbed };
   }
 

@@ -73,6 +73,7 @@ function argmaxArgs(x: unknown, cols: unknown, opts: unknown) {
 }
 
 export function createTopkApi(k: Kernels) {
+  const kernels = k; // for the functions whose parameter `k` (how many) shadows it
   /**
    * The k best elements of each row and their column indices, O(cols·log k) per row.
    *
@@ -86,13 +87,13 @@ export function createTopkApi(k: Kernels) {
    * k = 0 gives empty outputs; k > cols is a RangeError.
    * @param x Row-major logits, rows × cols (any Float32Array view).
    * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
-   * @param kk How many per row, 0 ≤ k ≤ cols.
+   * @param k How many per row, 0 ≤ k ≤ cols.
    * @param opts `largest` (default true), `sorted` (default true), `out: { values?, indices? }` of rows·k each.
    * @example topk(new Float32Array([1, 5, 3, 5]), 4, 2) // → { values: [5, 5], indices: [1, 3] }
    */
-  function topk(x: Float32Array, cols: number, kk: number, opts?: TopkOptions): TopkResult {
-    const a = topkArgs('topk', x, cols, kk, opts);
-    k.topk(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
+  function topk(x: Float32Array, cols: number, k: number, opts?: TopkOptions): TopkResult {
+    const a = topkArgs('topk', x, cols, k, opts);
+    kernels.topk(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
     return { values: a.values, indices: a.indices };
   }
 
@@ -100,14 +101,14 @@ export function createTopkApi(k: Kernels) {
    * `topk` on a worker thread; x and the outputs stay referenced until the promise settles.
    * @param x Row-major logits, rows × cols (any Float32Array view).
    * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
-   * @param kk How many per row, 0 ≤ k ≤ cols.
+   * @param k How many per row, 0 ≤ k ≤ cols.
    * @param opts As for `topk`.
    * @example
    * const { values, indices } = await lk.topkAsync(logits, vocab, 50)
    */
-  async function topkAsync(x: Float32Array, cols: number, kk: number, opts?: TopkOptions): Promise<TopkResult> {
-    const a = topkArgs('topkAsync', x, cols, kk, opts);
-    await k.topkAsync(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
+  async function topkAsync(x: Float32Array, cols: number, k: number, opts?: TopkOptions): Promise<TopkResult> {
+    const a = topkArgs('topkAsync', x, cols, k, opts);
+    await kernels.topkAsync(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
     return { values: a.values, indices: a.indices };
   }
 
