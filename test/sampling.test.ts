@@ -607,7 +607,7 @@ describe('bad input', () => {
     expectError(() => lk.sampleCategorical(x, 4, { rngs: rngs.slice(0, 2) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /rngs\.length = 2.*rows = 3/);
     expectError(() => lk.gumbelTopK(x, 4, 1, { rngs: [rngs[0], 7, rngs[2]] as never }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /rngs\[1\]/);
     expectError(() => lk.sampleCategorical(x, 4, { rngs: rngs[0] as never }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /rngs/);
-    expectError(() => lk.sampleCategorical(x, 4, { rngs, seed: 1 }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /not both/);
+    expectError(() => lk.sampleCategorical(x, 4, { rngs, seed: 1 }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /sampleCategorical: options\.seed and options\.rngs were given together/);
     // nothing was reserved by the refused calls
     for (const r of rngs) expect(r.counter).toBe(0n);
   });

@@ -291,7 +291,7 @@ describe('out buffers and bad input', () => {
       const T = 'ERR_LOGITKIT_INVALID_ARG_TYPE', R = 'ERR_LOGITKIT_OUT_OF_RANGE';
       const bad = (fn: () => unknown, cls: typeof TypeError | typeof RangeError, code: string, msg?: RegExp) =>
         expectError(fn, cls, code, msg);
-      bad(() => topk([1, 2] as unknown as Float32Array, 2, 1), TypeError, T, /x must be a Float32Array, received Array\(2\)/);
+      bad(() => topk([1, 2] as unknown as Float32Array, 2, 1), TypeError, T, /x must be a Float32Array \(got Array\(2\)\)/);
       bad(() => topk(new Float64Array(4) as unknown as Float32Array, 2, 1), TypeError, T);
       bad(() => topk(detached(), 4, 1), TypeError, 'ERR_LOGITKIT_DETACHED');
       bad(() => topk(x, 5, 1), RangeError, R, /not a multiple of cols = 5/);

@@ -1,8 +1,8 @@
 // Sampling family in float64: the conformance reference. Each function reads its words from
-// the Philox stream exactly as API.md lays them out (draw i of a call = word i%4 of block
+// the Philox stream exactly as the README ("Randomness") lays them out (draw i of a call = word i%4 of block
 // start + ⌊i/4⌋; row r of a row-wise call = draws r·cols … of the shared stream, or draws
 // 0 … cols−1 of its own stream), maps them with the full-word Gumbel, and follows the
-// formulas of FEATURE-ANCHORS (d) line by line, rounding to float32 once at the end.
+// formulas of the public doc comments (lib/sampling.ts) line by line, rounding to float32 once at the end.
 import type { SamplingKernels } from '../kernels/sampling.js';
 import { philoxStream, wordToGumbel } from './philox.js';
 import { wordToCauchy, wordToExponential, wordToLaplace, wordToNormal } from '../words.js';
@@ -177,7 +177,7 @@ export const samplingKernels: SamplingKernels = {
     for (let i = 0; i < out.length; i++) {
       const T = tArr ? tArr[i] : t;
       const g = loc[i] + wordToGumbel(w[i]);
-      // T − softplus(T − g) without cancellation (FEATURE-ANCHORS (d), truncated Gumbel)
+      // T − softplus(T − g) without cancellation (truncated Gumbel, Maddison et al. 2014, A* sampling)
       const d = T - g;
       const e = Math.log1p(Math.exp(-Math.abs(d)));
       out[i] = d >= 0 ? g - e : T - e;
