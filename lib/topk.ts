@@ -116,16 +116,11 @@ export function createTopkApi(k: Kernels) {
   /**
    * Per row, the index of the largest element: the first one among equal maxima; a NaN is the
    * largest (the first NaN wins, as torch.argmax). Same order as `topk`, so
-<<<<<<< HEAD
    * `argmax(x, cols)` equals `topk(x, cols, 1).indices`; -0 and +0 are equal, so the first of
    * them wins, as torch.argmax and NumPy return it.
-=======
-   * `argmax(x, cols)` equals `topk(x, cols, 1).indices` — in particular +0 ranks above -0,
-   * where torch.argmax treats them as equal and returns the first.
    * @param x Row-major logits, rows × cols (any Float32Array view).
    * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
    * @param opts `out`: an Int32Array(rows) to write into.
->>>>>>> firsthour
    * @example argmax(new Float32Array([1, 3, 3, 0]), 4) // → [1]
    */
   function argmax(x: Float32Array, cols: number, opts?: ArgmaxOptions): Int32Array {
