@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { kernels } from './backend.js';
+import { createBeamApi } from './beam.js';
 import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
@@ -22,6 +23,9 @@ export type {
   GumbelOptions, TruncatedGumbelOptions, CategoricalOptions, GumbelSoftmaxOptions, GumbelSoftmaxResult,
   GumbelTopKOptions, GumbelTopKResult, RandomOptions, RowRandomOptions, SampleOptions, Param,
 } from './sampling.js';
+export type {
+  BeamSearchOptions, StochasticBeamSearchOptions, BeamSearchResult, SbsEstimate, LogProbsFn,
+} from './beam.js';
 export { VERSION as version } from './version.js';
 
 export const {
@@ -32,4 +36,4 @@ export const {
 export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(kernels);
 export const { topk, topkAsync, argmax } = createTopkApi(kernels);
 export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(kernels);
-
+export const { stochasticBeamSearch, beamSearch, inclusionProbability, logInclusionProbability, sbsEstimate } = createBeamApi(kernels);
