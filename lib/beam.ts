@@ -292,7 +292,7 @@ export function createBeamApi(k: Kernels) {
     const th = number(threshold, 'logInclusionProbability: threshold');
     const d = lp - th;
     if (d !== d) return NaN;
-    return d < -700 ? d : log1mexp(-Math.exp(d));
+    return d < -700 ? d : log1mexp(-Math.exp(d)) + 0; // + 0: no −0 at κ = −Infinity
   }
 
   /**
