@@ -97,6 +97,16 @@ describe('beamStep kernel: native vs reference', () => {
       expect(api.beamStep(y, vocab, new Float64Array(2), new Float64Array(2), false, 5, 6, 0, 4, ...out)).toBe(-1 - (vocab + 7));
       expect(api.beamStep(y, vocab, new Float64Array(2), null, true, 5, 6, 0, 4, ...out)).toBe(-1 - (vocab + 7));
     }
+    // a row skipped because no child can enter (T far below the heap) still reports its NaN
+    for (const api2 of [nk!, referenceKernels]) {
+      const z = randomF32(2 * 30, 3, -3, 0);
+      z[30 + 11] = NaN;
+      const out = [new Int32Array(1), new Int32Array(1), new Float64Array(1), new Float64Array(1)] as const;
+      expect(api2.beamStep(z, 30, new Float64Array(2), new Float64Array([10, -100]), false, 1, 2, 0, 1, ...out)).toBe(-1 - 41);
+      z[41] = -1;
+      expect(api2.beamStep(z, 30, new Float64Array(2), new Float64Array([10, -100]), false, 1, 2, 0, 1, ...out)).toBe(1);
+      expect(out[3][0]).toBe(10);
+    }
     // every position, short rows (tails), each mode: the first bad entry in row-major order
     for (const vocab of [1, 3, 17, 40]) {
       for (let at = 0; at < 2 * vocab; at += Math.max(1, vocab >> 2)) {
