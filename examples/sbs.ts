@@ -1,7 +1,7 @@
 // Stochastic beam search vs repeated ancestral sampling on a small character n-gram model.
 //
 // The example builds a character trigram model (add-α smoothing) from a text it generates
-// itself (pseudo-words made of syllables), then estimates a quantity whose exact value it can
+// itself (words of a small lexicon with Zipf frequencies), then estimates a quantity whose exact value it can
 // compute by enumeration: the entropy H = −Σ_y p(y) log p(y) of the model over words of at most
 // `maxLength` characters (a word ends with '.' or at maxLength). Two ways, same model-call
 // budget per repetition (one call per step, `k` prefixes per call):
@@ -33,23 +33,24 @@ export interface SbsExampleResult {
   ancestral: { distinctPerCall: number; rmse: number; meanEstimate: number };
 }
 
-/** A text of pseudo-words from a seeded generator (consonant–vowel syllables, 1–3 per word). */
+/** A text of `words` words drawn from a small lexicon with Zipf frequencies (a seeded generator). */
 function makeText(words: number, seed: number): string {
-  const u = new lk.Rng(seed).uniform(words * 8);
-  const cons = 'nstrlk', vow = 'aeiou';
-  let at = 0, text = '';
-  const pick = (s: string) => s[Math.min(s.length - 1, Math.floor(u[at++] * s.length))];
-  for (let w = 0; w < words; w++) {
-    const syl = 1 + Math.min(2, Math.floor(u[at++] * 3));
-    for (let s = 0; s < syl; s++) text += (u[at++] < 0.8 ? pick(cons) : '') + pick(vow);
-    text += '.';
-    at = (w + 1) * 8;
+  const lexicon = ['a', 'an', 'at', 'is', 'it', 'on', 'in', 'us', 'sea', 'tea', 'ten', 'sun', 'not', 'net', 'oak', 'one',
+    'ore', 'rat', 'set', 'sit', 'toe', 'run', 'kin', 'lot', 'eat', 'salt', 'rose', 'list', 'nest', 'tone'];
+  const w = lexicon.map((_, i) => 1 / (i + 1));
+  const total = w.reduce((x, y) => x + y, 0);
+  const u = new lk.Rng(seed).uniform(words);
+  let text = '';
+  for (let i = 0; i < words; i++) {
+    let r = u[i] * total, j = 0;
+    while (j < lexicon.length - 1 && r >= w[j]) r -= w[j++];
+    text += lexicon[j] + '.';
   }
   return text;
 }
 
 /** Trigram log-probabilities: rows for every context (c2, c1) of tokens or BOS, add-α smoothed. */
-function buildModel(text: string, alpha = 0.1): Float32Array {
+function buildModel(text: string, alpha = 0.01): Float32Array {
   const C = V + 1; // context symbols: tokens and BOS
   const counts = new Float64Array(C * C * V);
   let c2 = BOS, c1 = BOS;
@@ -75,7 +76,7 @@ function contextOf(prefix: ArrayLike<number>): number {
 }
 
 export async function runSbsExample(opts: SbsExampleOptions = {}): Promise<SbsExampleResult> {
-  const k = opts.k ?? 8, maxLength = opts.maxLength ?? 4, repeats = opts.repeats ?? 200, seed = opts.seed ?? 1;
+  const k = opts.k ?? 8, maxLength = opts.maxLength ?? 5, repeats = opts.repeats ?? 200, seed = opts.seed ?? 1;
   const print = opts.print ?? ((s: string) => console.log(s));
   const table = buildModel(makeText(2000, seed));
   // Normalise in float64 once more so that the rows the model returns are exact log-probabilities
