@@ -119,9 +119,9 @@ export function createBeamApi(k: Kernels) {
   async function search(fn: string, a: Args, key: [number, number] | null, root: number): Promise<BeamSearchResult> {
     const { kk, maxLength, start, eos, logProbs, normalize, signal } = a;
     let vocab = a.vocab;
-    const cap = kk + 1;
-    const outParent = new Int32Array(cap), outToken = new Int32Array(cap);
-    const outLogp = new Float64Array(cap), outValue = new Float64Array(cap);
+    // The step keeps the k + 1 best children (fewer when fewer exist: a huge k allocates nothing
+    // it cannot fill).
+    let outParent = new Int32Array(0), outToken = new Int32Array(0), outLogp = new Float64Array(0), outValue = new Float64Array(0);
     let live: Node[] = [{ prefix: start, logp: 0, g: root, len: 0 }];
     let fin: Fin[] = [];
     let kappa = -Infinity;
@@ -147,6 +147,10 @@ export function createBeamApi(k: Kernels) {
       if (eos >= vocab) throw rangeError(`${fn}: options.eos = ${eos} is out of range [0, ${vocab})`);
       const plp = Float64Array.from(live, (n) => n.logp);
       const pg = key ? Float64Array.from(live, (n) => n.g) : null;
+      const cap = Math.min(kk + 1, live.length * vocab);
+      if (outParent.length < cap) {
+        outParent = new Int32Array(cap); outToken = new Int32Array(cap); outLogp = new Float64Array(cap); outValue = new Float64Array(cap);
+      }
       const n = k.beamStep(x, vocab, plp, pg, normalize, key ? key[0] : 0, key ? key[1] : 0, t, cap, outParent, outToken, outLogp, outValue);
       if (n < 0) {
         const bad = -1 - n, r = Math.floor(bad / vocab), j = bad % vocab;

@@ -149,7 +149,7 @@ describe.each(APIS)('%s', (name, api) => {
   const opts = { maxLength: toy.maxLength, start: 0, eos: toy.eos, logProbs: toy.logProbs, normalize: true };
 
   test('returns min(k, #sequences) distinct ordered sequences with exact log-probabilities', async () => {
-    for (const k of [1, 2, 5, 14, 15, 16, 40]) {
+    for (const k of [1, 2, 5, 14, 15, 16, 40, 2 ** 30]) {
       const r = await api.stochasticBeamSearch({ ...opts, k, seed: k });
       expectWellFormed(r, k);
       expect(r.sequences.length).toBe(Math.min(k, toy.seqs.length));
