@@ -80,6 +80,37 @@ describe('beamStep kernel: native vs reference', () => {
     }
   });
 
+  test.skipIf(!nk)('adversarial values (±0, subnormals, ±1e30, ±3e38) in unaligned views', () => {
+    const specials = [0, -0, 1e-45, -1e-45, 1e-40, 1e30, -1e30, 3e38, -3e38, -Infinity, 2.5, -7];
+    for (const vocab of [1, 5, 16, 33, 100]) {
+      for (const rows of [1, 4]) {
+        const base = randomF32(rows * vocab + 1, vocab + rows, -9, 1);
+        for (let i = 1; i < base.length; i += 2) base[i] = specials[(i * 7) % specials.length];
+        const x = base.subarray(1); // unaligned view
+        for (const noise of [true, false]) {
+          for (const normalize of [false, true]) {
+            const cap = 7;
+            const plp = Float64Array.from({ length: rows }, (_, b) => -b);
+            const pg = noise ? Float64Array.from({ length: rows }, (_, b) => 2 - 0.5 * b) : null;
+            const o = [new Int32Array(cap), new Int32Array(cap), new Float64Array(cap), new Float64Array(cap)] as const;
+            const p = [new Int32Array(cap), new Int32Array(cap), new Float64Array(cap), new Float64Array(cap)] as const;
+            const what = `vocab ${vocab} rows ${rows} noise ${noise} normalize ${normalize}`;
+            const n1 = nk!.beamStep(x, vocab, plp, pg, normalize, 9, 8, 7, cap, ...o);
+            const n2 = referenceKernels.beamStep(x, vocab, plp, pg, normalize, 9, 8, 7, cap, ...p);
+            expect(n1, what).toBe(n2);
+            expect(Array.from(o[0].subarray(0, n1)), what).toEqual(Array.from(p[0].subarray(0, n1)));
+            expect(Array.from(o[1].subarray(0, n1)), what).toEqual(Array.from(p[1].subarray(0, n1)));
+            for (let i = 0; i < n1; i++) {
+              expect(Number.isNaN(o[3][i]), what).toBe(false);
+              const tol = normalize ? 1e-6 : 1e-12;
+              expect(Math.abs(o[3][i] - p[3][i]), what).toBeLessThanOrEqual(tol * (1 + Math.abs(p[3][i])));
+            }
+          }
+        }
+      }
+    }
+  });
+
   test.skipIf(!nk)('the maximal child of each row gets exactly the parent value; NaN / +Infinity are reported', () => {
     for (const api of [nk!, referenceKernels]) {
       const vocab = 50, x = randomF32(2 * vocab, 9, -6, 0);

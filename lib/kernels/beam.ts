@@ -13,7 +13,9 @@ export interface BeamKernels {
    * noise its value is the truncated-Gumbel shift below T = parentG[b] of G = φ + Gumbel(word),
    * the word being word j%4 of Philox block (j/4, b, step, 0) under key (k0, k1):
    * −log(e^−T − e^−Z + e^−G), Z = max over the row's G (the maximal child gets exactly T).
-   * Order: larger value first, ties to the lower b·vocab + j; φ = −Infinity never enters.
+   * Order: larger value first, ties to the lower b·vocab + j; φ = −Infinity never enters. With
+   * noise only a row's `cap` best by G are shifted (the same selection in exact arithmetic; it
+   * decides which child is kept where rounding makes shifted values equal).
    */
   beamStep(
     x: Float32Array, vocab: number, parentLogp: Float64Array, parentG: Float64Array | null, normalize: boolean,

@@ -27,6 +27,29 @@ function better(va: number, ia: number, vb: number, ib: number): boolean {
   return va > vb || (va === vb && ia < ib);
 }
 
+/** The `cap` best entries so far, best first (insertion into a short sorted list). */
+class Best {
+  readonly vals: Float64Array;
+  readonly idx: Float64Array;
+  readonly lps: Float64Array;
+  n = 0;
+  constructor(readonly cap: number) {
+    this.vals = new Float64Array(cap);
+    this.idx = new Float64Array(cap);
+    this.lps = new Float64Array(cap);
+  }
+  offer(v: number, i: number, lp: number): void {
+    const { vals, idx, lps, cap } = this;
+    if (this.n === cap && (cap === 0 || !better(v, i, vals[cap - 1], idx[cap - 1]))) return;
+    let p = this.n < cap ? this.n++ : cap - 1;
+    while (p > 0 && better(v, i, vals[p - 1], idx[p - 1])) {
+      vals[p] = vals[p - 1]; idx[p] = idx[p - 1]; lps[p] = lps[p - 1];
+      p--;
+    }
+    vals[p] = v; idx[p] = i; lps[p] = lp;
+  }
+}
+
 export const beamKernels: BeamKernels = {
   beamStep(x, vocab, parentLogp, parentG, normalize, k0, k1, step, cap, outParent, outToken, outLogp, outValue) {
     const rows = parentLogp.length;
@@ -34,18 +57,8 @@ export const beamKernels: BeamKernels = {
       const v = x[i];
       if (v !== v || v === Infinity) return -1 - i;
     }
-    // The best `cap` so far, best first (insertion into a short sorted list).
-    const vals = new Float64Array(cap + 1), idx = new Float64Array(cap + 1), lps = new Float64Array(cap + 1);
-    let n = 0;
-    const offer = (v: number, i: number, lp: number): void => {
-      if (n === cap && (cap === 0 || !better(v, i, vals[n - 1], idx[n - 1]))) return;
-      let p = n < cap ? n++ : n - 1;
-      while (p > 0 && better(v, i, vals[p - 1], idx[p - 1])) {
-        vals[p] = vals[p - 1]; idx[p] = idx[p - 1]; lps[p] = lps[p - 1];
-        p--;
-      }
-      vals[p] = v; idx[p] = i; lps[p] = lp;
-    };
+    const best = new Best(cap), row = new Best(cap);
+    const offer = (v: number, i: number, lp: number): void => best.offer(v, i, lp);
     const words = new Uint32Array(vocab);
     const g = new Float64Array(vocab);
     for (let b = 0; b < rows; b++) {
@@ -75,18 +88,22 @@ export const beamKernels: BeamKernels = {
         if (g[j] > z) z = g[j];
       }
       if (z === -Infinity) continue; // all −Infinity: no children
+      // The row's `cap` best by G, then their shifted values against the others (the shift is
+      // increasing, so this is the selection by shifted value; where rounding makes two
+      // shifted values equal it fixes which one is kept, the same way as the native kernel).
       const t = parentG[b];
+      row.n = 0;
       for (let j = 0; j < vocab; j++) {
-        if (g[j] === -Infinity) continue;
-        offer(sbsShift(t, z, g[j]), at + j, c + x[at + j]);
+        if (g[j] !== -Infinity) row.offer(g[j], at + j, c + x[at + j]);
       }
+      for (let i = 0; i < row.n; i++) offer(sbsShift(t, z, row.vals[i]), row.idx[i], row.lps[i]);
     }
-    for (let i = 0; i < n; i++) {
-      outParent[i] = Math.floor(idx[i] / vocab);
-      outToken[i] = idx[i] % vocab;
-      outLogp[i] = lps[i];
-      outValue[i] = vals[i];
+    for (let i = 0; i < best.n; i++) {
+      outParent[i] = Math.floor(best.idx[i] / vocab);
+      outToken[i] = best.idx[i] % vocab;
+      outLogp[i] = best.lps[i];
+      outValue[i] = best.vals[i];
     }
-    return n;
+    return best.n;
   },
 };

@@ -15,7 +15,10 @@
 //   T − max(v, 0) − log1p(e^−|v|), v = T − G + log1mexp(G − Z)  (Kool et al., appendix B),
 //   so the maximal child gets exactly T; without noise the value is φ;
 // - the kernel returns the `cap` best children over all rows, best first: larger value first,
-//   ties to the lower flat index b·vocab + j; children with φ = −Infinity never enter;
+//   ties to the lower flat index b·vocab + j; children with φ = −Infinity never enter. With
+//   noise, a row's candidates are its `cap` best by G (same tie rule) and only those are
+//   shifted: the same selection in exact arithmetic (the shift is increasing), and it fixes
+//   which child is kept where rounding makes two shifted values equal (far above T);
 // - a row whose entries are all −Infinity has no children; a NaN or +Infinity entry stops the
 //   step: the return value is −1 − its flat index (the first in row-major order).
 #pragma once
