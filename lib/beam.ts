@@ -223,7 +223,13 @@ export function createBeamApi(k: Kernels) {
    * order in the private stream: the root's value is the Gumbel of word 0 of block (0, 0, 0, 1);
    * at step s (0-based), token j of live prefix b (b in decreasing order of value) uses word
    * j mod 4 of block (⌊j/4⌋, b, s, 0). Every backend and tier draws the same words and
-   * computes G in float64, so the native and reference backends return the same sequences.
+   * computes G, the shift and the log-probabilities in float64, so the native and reference
+   * backends return the same sequences and values (with `normalize`, the native row
+   * log-sum-exp is accurate to ~1e-7, and so are the log-probabilities it returns).
+   *
+   * Each step's row work runs on the calling thread (one pass over the live rows × vocab,
+   * a few milliseconds at 64 × 50 257); the search yields to the event loop while the model
+   * runs.
    *
    * Ties (probability zero with noise; common in beamSearch): a larger value first, then a
    * complete sequence before a new child, then the lower (prefix, token) position.
