@@ -10,7 +10,8 @@
 //   when `normalize`, else 0, in float64;
 // - with noise (parent_g != null) the draw of token j of row b at step s is word j%4 of block
 //   (j/4, b, s, 0) of the Philox key `key`; G = φ + Gumbel(word) in float64 (the full-word map
-//   of API.md), Z_b = max_j G, and the child's perturbed value is the truncated-Gumbel shift
+//   of lib/reference/philox.ts wordToGumbel), Z_b = max_j G, and the child's perturbed value is
+//   the truncated-Gumbel shift
 //   of G below T = parent_g[b]:  −log(e^−T − e^−Z + e^−G), evaluated as
 //   T − max(v, 0) − log1p(e^−|v|), v = T − G + log1mexp(G − Z)  (Kool et al., appendix B),
 //   so the maximal child gets exactly T; without noise the value is φ;
