@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { kernels } from './backend.js';
+import { createBeamApi } from './beam.js';
 import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
@@ -23,6 +24,9 @@ export type {
   GumbelOptions, TruncatedGumbelOptions, CategoricalOptions, GumbelSoftmaxOptions, GumbelSoftmaxResult,
   GumbelTopKOptions, GumbelTopKResult, RandomOptions, RowRandomOptions, SampleOptions, Param,
 } from './sampling.js';
+export type {
+  BeamSearchOptions, StochasticBeamSearchOptions, BeamSearchResult, SbsEstimate, LogProbsFn,
+} from './beam.js';
 export { VERSION as version } from './version.js';
 
 export const {
@@ -57,3 +61,10 @@ export const {
   /** @namespace */ sample,
 } = createSamplingApi(kernels);
 
+export const {
+  /** @function */ stochasticBeamSearch,
+  /** @function */ beamSearch,
+  /** @function */ inclusionProbability,
+  /** @function */ logInclusionProbability,
+  /** @function */ sbsEstimate,
+} = createBeamApi(kernels);

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { Kernels } from '../kernels/index.js';
+import { createBeamApi } from '../beam.js';
 import { createSamplingApi } from '../sampling.js';
 import { createTopkApi } from '../topk.js';
 import { createXentApi } from '../xent.js';
@@ -55,4 +56,11 @@ export const {
   /** @function */ gumbelTopK,
   /** @namespace */ sample,
 } = createSamplingApi(referenceKernels);
+export const {
+  /** @function */ stochasticBeamSearch,
+  /** @function */ beamSearch,
+  /** @function */ inclusionProbability,
+  /** @function */ logInclusionProbability,
+  /** @function */ sbsEstimate,
+} = createBeamApi(referenceKernels);
 export { referenceKernels as kernels };

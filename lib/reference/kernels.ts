@@ -1,6 +1,7 @@
 // The pure-TypeScript implementation of the kernel interface (lib/kernels.ts).
 import type { Kernels } from '../kernels/index.js';
 import { philoxBlock, philoxStream, wordToUniform } from './philox.js';
+import { beamKernels } from './beam.js';
 import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';
 import { topkKernels } from './topk.js';
@@ -30,6 +31,7 @@ export const referenceKernels: Kernels = {
   ...xentKernels,
   ...topkKernels,
   ...samplingKernels,
+  ...beamKernels,
   logSumExp: sm.logSumExp,
   softmax: sm.softmax,
   logSoftmax: sm.logSoftmax,
