@@ -241,5 +241,6 @@ inline VF vlog_pos(VF x) {
 inline VF vsqrt(VF x) { return _mm256_sqrt_ps(x); }
 
 #include "vec_generic.inc"
+#include "vec_poly.inc"
 
 }  // namespace

@@ -86,4 +86,6 @@ inline VF vsqrt(VF x) { return std::sqrt(x); }
 // The scalar tier keeps glibc's expf for exp_le0 (vec_generic.inc holds the vector form).
 inline float exp_le0(float x) { return std::exp(x); }
 
+#include "vec_poly.inc"
+
 }  // namespace
