@@ -1,5 +1,6 @@
 // Public softmax family: validate, then run the backend's kernel.
 import type { Kernels } from './kernels/index.js';
+import { rangeError } from './errors.js';
 import { f32, options, outF32, positive, rowsOf, sameLength } from './validate.js';
 
 export interface SoftmaxOptions {
@@ -20,8 +21,16 @@ export interface ElementwiseOptions {
   out?: Float32Array;
 }
 
+// The kernels take 1/τ as a float32: temperatures whose reciprocal is not a normal float32
+// (τ below 2⁻¹²⁶ or above 2¹²⁶) are refused rather than turned into 0·Infinity = NaN; both
+// backends refuse them here (CHANGELOG, Unreleased).
 function invTemperature(o: { temperature?: unknown }): number {
-  return o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'options.temperature');
+  if (o.temperature === undefined) return 1;
+  const t = positive(o.temperature, 'options.temperature');
+  if (t < 2 ** -126 || t > 2 ** 126) {
+    throw rangeError(`options.temperature = ${t} is out of range: expected a number in [2^-126, 2^126] (about 1.2e-38 to 8.5e+37)`);
+  }
+  return 1 / t;
 }
 
 function rowArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {

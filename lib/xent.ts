@@ -79,6 +79,19 @@ function nonNegativeElements(a: Float32Array, name: string): void {
   }
 }
 
+/**
+ * A finite number ≥ 0 that is also finite as a float32 (≤ 3.4028234663852886e38): the kernels
+ * take these coefficients in float32, where a larger value would become Infinity (and 0·Infinity
+ * = NaN). Both backends refuse them here (CHANGELOG, Unreleased).
+ */
+function nonNegativeF32(v: unknown, name: string): number {
+  const n = nonNegative(v, name);
+  if (Math.fround(n) === Infinity) {
+    throw rangeError(`${name} = ${n} is out of range: expected a number in [0, 3.4028234663852886e+38] (finite as a float32)`);
+  }
+  return n;
+}
+
 /** The gradient buffer must not share memory with read-only inputs (labels, weights). */
 function disjoint(out: Float32Array, name: string, inputs: [ArrayBufferView | null, string][]): void {
   for (const [x, xName] of inputs) {
@@ -107,7 +120,7 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
   const ignoreIndex = o.ignoreIndex === undefined ? -100 : integer(o.ignoreIndex, `${fn}: options.ignoreIndex`, -(2 ** 31), 2 ** 31 - 1);
   const ls = o.labelSmoothing === undefined ? 0 : number(o.labelSmoothing, `${fn}: options.labelSmoothing`);
   if (!(ls >= 0 && ls <= 1)) throw rangeError(`${fn}: options.labelSmoothing = ${ls} is out of range: expected a number in [0, 1]`);
-  const zLoss = o.zLoss === undefined ? 0 : nonNegative(o.zLoss, `${fn}: options.zLoss`);
+  const zLoss = o.zLoss === undefined ? 0 : nonNegativeF32(o.zLoss, `${fn}: options.zLoss`);
   const w = o.classWeights === undefined ? null : f32(o.classWeights, `${fn}: options.classWeights`);
 
   let cols: number;
@@ -265,7 +278,7 @@ export function createXentApi(k: Kernels) {
     const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
     let pw: Float32Array | null = null;
     if (typeof o.posWeight === 'number') {
-      pw = new Float32Array([nonNegative(o.posWeight, `${fn}: options.posWeight`)]);
+      pw = new Float32Array([nonNegativeF32(o.posWeight, `${fn}: options.posWeight`)]);
     } else if (o.posWeight !== undefined) {
       if (!(o.posWeight instanceof Float32Array)) {
         throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.posWeight must be a number or a Float32Array, received ${describe(o.posWeight)}`);
