@@ -4,13 +4,19 @@ import { rangeError } from './errors.js';
 import { f32, options, outF32, positive, rowsOf, sameLength } from './validate.js';
 
 export interface SoftmaxOptions {
-  /** Divide the logits by this before the softmax (default 1). Finite, > 0. */
+  /**
+   * Divide the logits by this before the softmax (default 1). A number in [2⁻¹²⁶, 2¹²⁶] (about
+   * 1.2e-38 to 8.5e37; the kernels take 1/τ as a float32), else a RangeError on both backends.
+   * The result is finite wherever the float64 result rounds to a finite float32, even when
+   * x − max overflows float32 (e.g. ±3e38 logits with τ = 2).
+   */
   temperature?: number;
   /** Output buffer of x's length; may be x itself (in place). */
   out?: Float32Array;
 }
 
 export interface LogSumExpOptions {
+  /** As `SoftmaxOptions.temperature`: a number in [2⁻¹²⁶, 2¹²⁶] (default 1). */
   temperature?: number;
   /** Output buffer of length rows. */
   out?: Float32Array;

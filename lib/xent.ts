@@ -18,7 +18,10 @@ export interface SoftmaxCrossEntropyOptions {
   labelSmoothing?: number;
   /** Per-class weights, Float32Array(cols), each finite and ≥ 0 (PyTorch's `weight`). */
   classWeights?: Float32Array;
-  /** z-loss coefficient λ ≥ 0 (default 0): adds λ·w_y·lse² per non-ignored row. */
+  /**
+   * z-loss coefficient λ (default 0): adds λ·w_y·lse² per non-ignored row. A number in
+   * [0, 3.4028234663852886e38] (finite as a float32), else a RangeError on both backends.
+   */
   zLoss?: number;
   /**
    * true (default): return the gradient in a new array; false: forward only; a Float32Array of
@@ -44,7 +47,8 @@ export interface BinaryCrossEntropyOptions {
    * PyTorch's `pos_weight` w: a number, or a Float32Array whose length P divides
    * logits.length; element i uses posWeight[i mod P], i.e. it is broadcast along the trailing
    * dimension (a (rows, cols) batch takes a Float32Array(cols), one weight per class). Each
-   * weight finite and ≥ 0 (default 1).
+   * weight finite and ≥ 0 (default 1); a number must also be finite as a float32
+   * (≤ 3.4028234663852886e38), else a RangeError on both backends.
    */
   posWeight?: number | Float32Array;
   /** Output buffer for the gradient (logits.length); may be `logits` itself (in place). */
@@ -201,6 +205,11 @@ export function createXentApi(k: Kernels) {
    *   of weight 0 contributes 0. A row whose logits are all `-Infinity` has lse = -Infinity,
    *   p = 0 and, unless ignored, loss +Infinity. A NaN logit makes its row's loss, lse and
    *   gradient NaN.
+   * - Every log-probability is formed as (m − x_c) + log Σⱼ exp(xⱼ − m), m the row max (both
+   *   parts ≥ 0): no cancellation for huge logits (seven logits of 1e30 give log 7, as in
+   *   PyTorch), and the smoothing term Σ_c w_c·(m − x_c) is formed from float64 sums of the
+   *   logits (never a float32 sum, which loses the term for large logits or overflows). A z-loss gradient beyond float32 range is ±Infinity where p·A overflows and
+   *   exact elsewhere (never 0·Infinity = NaN).
    * - Native kernels: one pass over the logits for the row statistics, one to write the
    *   gradient; per-row losses in float64, summed in row order (same result for any thread
    *   count). They match the float64 reference to about 1e-6 relative on loss and lse, and to
