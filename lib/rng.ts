@@ -4,6 +4,7 @@
 // draws: draw i of a call uses block counter + ⌊i/4⌋, word i mod 4.
 import { kernels } from './backend.js';
 import type { Kernels } from './kernels/index.js';
+import { freshF32, freshU32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
 import { describe, integer, options } from './validate.js';
 
@@ -82,7 +83,7 @@ export class Rng {
   uint32(n: number, opts?: { out?: Uint32Array }): Uint32Array {
     integer(n, 'n', 0);
     const o = options<{ out: Uint32Array }>(opts);
-    const out = o.out ?? new Uint32Array(n);
+    const out = o.out ?? freshU32(n);
     if (!(out instanceof Uint32Array) || out.length !== n) throw rangeError(`out must be a Uint32Array of length ${n}`);
     const s = this.reserve(n);
     return this.kernels().philoxUint32(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
@@ -92,7 +93,7 @@ export class Rng {
   uniform(n: number, opts?: { out?: Float32Array }): Float32Array {
     integer(n, 'n', 0);
     const o = options<{ out: Float32Array }>(opts);
-    const out = o.out ?? new Float32Array(n);
+    const out = o.out ?? freshF32(n);
     if (!(out instanceof Float32Array) || out.length !== n) throw rangeError(`out must be a Float32Array of length ${n}`);
     const s = this.reserve(n);
     return this.kernels().philoxUniform(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
