@@ -4,10 +4,11 @@
 // call (no `out`) runs at the speed of the call with `out` (README, "Performance": the
 // numbers behind the choice are in the CHANGELOG).
 //
-// Outputs of at least FRESH_MIN_BYTES are uninitialised memory (Buffer.allocUnsafeSlow, a
-// malloc that glibc serves from memory it already holds once the first large block is freed)
-// viewed as a typed array: `new Float32Array(n)` zero-fills (calloc: a memset, or page faults
-// when the allocator maps fresh memory), which cost as much as the kernel on large outputs.
+// Outputs of at least FRESH_MIN_BYTES are uninitialised memory (Buffer.allocUnsafeSlow: a
+// malloc, no memset) viewed as a typed array: `new Float32Array(n)` zero-fills (calloc: a
+// memset on reused memory), which costs as much as the kernel on large outputs. A large malloc
+// is mostly a fresh mapping, whose first write takes a page fault per 4 KB: from
+// HUGE_MIN_BYTES on, the addon advises transparent huge pages for it (one fault per 2 MB).
 // Smaller outputs stay `new Float32Array(n)`: V8 allocates those faster than a Buffer, and
 // zeroing a few KB is free. Each output owns its ArrayBuffer (byteOffset 0, byteLength exact),
 // never a slice of a shared pool, so `out.buffer` holds nothing else.
@@ -19,6 +20,17 @@
 
 /** Fresh outputs below this size are zero-filled typed arrays (cheaper than a Buffer there). */
 export const FRESH_MIN_BYTES = 4096;
+/** From this size on, a fresh output's 2 MB-aligned interior is advised to use huge pages. */
+export const HUGE_MIN_BYTES = 4 << 20;
+
+let advise: ((b: ArrayBuffer) => boolean) | null = null;
+/**
+ * Installed by backend.ts when the addon loaded: madvise(MADV_HUGEPAGE) on a large fresh
+ * output, so that its first write takes a few 2 MB page faults instead of one per 4 KB.
+ */
+export function setHugePageAdvice(f: ((b: ArrayBuffer) => boolean) | null): void {
+  advise = f;
+}
 
 /**
  * The canary word: a signalling NaN (float32) / −1515870811 (int32). Arithmetic never yields
@@ -44,7 +56,9 @@ function bytes(byteLength: number): ArrayBuffer {
     return b;
   }
   const u = Buffer.allocUnsafeSlow(byteLength);
-  return u.buffer as ArrayBuffer; // allocUnsafeSlow: its own ArrayBuffer, byteOffset 0, exact length
+  const b = u.buffer as ArrayBuffer; // allocUnsafeSlow: its own ArrayBuffer, byteOffset 0, exact length
+  if (advise && byteLength >= HUGE_MIN_BYTES) advise(b);
+  return b;
 }
 
 /** A fresh Float32Array of `n` elements (contents unspecified: the kernel writes all of them). */
