@@ -22,7 +22,7 @@ export default {
     const { ALL, ort, lk } = ctx;
     const n = N;
     const out = new Float32Array(n);
-    const w = ctx.newWorkload('gumbel', 'gumbel-16M', `Gumbel noise, ${n / 1048576}M float32 into a preallocated buffer`, 4 * n, '4·n (write)', { perItem: n, perItemUnit: 'ns/sample' });
+    const w = ctx.newWorkload('gumbel', 'gumbel-16M', `Gumbel noise, ${n / 1048576}M float32 (out and fresh output)`, 4 * n, '4·n (write)', { perItem: n, perItemUnit: 'ns/sample' });
     if (!w) return;
     // use `out` where the build under test honours it (--lib may point at an older build)
     const takesOut = (m) => {
@@ -35,7 +35,10 @@ export default {
     };
     const variant = (m) => (takesOut(m) ? () => m.gumbel(n, { seed: 1, out }) : () => m.gumbel(n, { seed: 1 }));
     const outTag = lk && typeof lk.gumbel === 'function' && !takesOut(lk) ? 'fresh output (out unsupported)' : 'out';
-    await ctx.lkRows(w, 'gumbel', [{ tag: outTag, make: variant }]);
+    await ctx.lkRows(w, 'gumbel', [
+      { tag: outTag, make: variant },
+      ...(outTag === 'out' ? [{ tag: 'fresh output', make: (m) => () => m.gumbel(n, { seed: 1 }) }] : []),
+    ]);
     await ctx.run(w, { label: 'plain JS −log(−log(Math.random()))', family: 'baseline', peer: 'plain JS' }, () => ctx.plain.gumbel(n, out), { engine: 'loop', timing: { warmup: 1 } });
     const sg = loadStdlibGumbel(ctx);
     if (sg) {

@@ -21,7 +21,11 @@ export default {
     categorical: {
       const w = ctx.newWorkload('sample', `categorical-${rows}x${cols}`, `sampleCategorical, one draw per row, (${rows}, ${cols})`, 4 * rows * cols, '4·rows·cols (read logits)');
       if (!w) break categorical;
-      await ctx.lkRows(w, 'sampleCategorical', [{ tag: '', make: (m) => () => m.sampleCategorical(x, cols, { seed: 1 }) }]);
+      const out = new Int32Array(rows);
+      await ctx.lkRows(w, 'sampleCategorical', [
+        { tag: 'out', make: (m) => () => m.sampleCategorical(x, cols, { seed: 1, out }) },
+        { tag: 'fresh output', make: (m) => () => m.sampleCategorical(x, cols, { seed: 1 }) },
+      ]);
       await ctx.run(w, { label: 'plain JS inverse CDF (Math.random)', family: 'baseline', peer: 'plain JS' }, () => ctx.plain.sampleCategorical(x, cols), { engine: 'loop' });
       ctx.addTorch(w, torch, 'categorical-1', { label: 'PyTorch multinomial(softmax(x), 1) 1T', threads: 1 });
       ctx.addTorch(w, torch, `categorical-${ALL}`, { label: `PyTorch multinomial(softmax(x), 1) ${ALL}T`, threads: ALL });
@@ -38,7 +42,8 @@ export default {
       const k = K;
       const w = ctx.newWorkload('sample', `gumbeltopk-${k}-${rows}x${cols}`, `gumbelTopK k=${k} (without replacement), (${rows}, ${cols})`, 4 * rows * cols, '4·rows·cols (read logits)');
       if (!w) break gumbeltopk;
-      await ctx.lkRows(w, 'gumbelTopK', [{ tag: '', make: (m) => () => m.gumbelTopK(x, cols, k, { seed: 1 }) }]);
+      // gumbelTopK takes no `out`: its outputs (rows·k indices and values) are always fresh
+      await ctx.lkRows(w, 'gumbelTopK', [{ tag: 'fresh output (no out option)', make: (m) => () => m.gumbelTopK(x, cols, k, { seed: 1 }) }]);
       await ctx.run(w, { label: 'plain JS perturb + heap top-k', family: 'baseline', peer: 'plain JS' }, () => ctx.plain.gumbelTopK(x, cols, k), { engine: 'loop' });
       ctx.addTorch(w, torch, 'gumbeltopk-1', { label: `PyTorch multinomial(softmax(x), ${k}, replacement=False) 1T`, threads: 1 });
       ctx.addTorch(w, torch, `gumbeltopk-${ALL}`, { label: `PyTorch multinomial(softmax(x), ${k}, replacement=False) ${ALL}T`, threads: ALL });

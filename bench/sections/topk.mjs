@@ -17,7 +17,11 @@ export default {
     for (const k of KS) {
       const w = ctx.newWorkload('topk', `topk-${k}-${rows}x${cols}`, `topk k=${k}, (${rows}, ${cols}), sorted`, 4 * rows * cols, '4·rows·cols (read x)');
       if (!w) continue;
-      await ctx.lkRows(w, 'topk', [{ tag: '', make: (m) => () => m.topk(x, cols, k) }]);
+      const out = { values: new Float32Array(rows * k), indices: new Int32Array(rows * k) };
+      await ctx.lkRows(w, 'topk', [
+        { tag: 'out', make: (m) => () => m.topk(x, cols, k, { out }) },
+        { tag: 'fresh output', make: (m) => () => m.topk(x, cols, k) },
+      ]);
       await ctx.run(w, { label: 'plain JS heap top-k', family: 'baseline', peer: 'plain JS' }, () => ctx.plain.topk(x, cols, k));
       ctx.addTorch(w, torch, `topk-${k}-1`, { label: 'PyTorch topk(out=) 1T', threads: 1 });
       ctx.addTorch(w, torch, `topk-${k}-${ALL}`, { label: `PyTorch topk(out=) ${ALL}T`, threads: ALL });
