@@ -4,6 +4,7 @@
 // draws: draw i of a call uses block counter + ⌊i/4⌋, word i mod 4.
 import { kernels } from './backend.js';
 import type { Kernels } from './kernels/index.js';
+import { freshF32, freshU32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
 import { describe, integer, optionKeys, options } from './validate.js';
 
@@ -118,7 +119,7 @@ export class Rng {
   uint32(n: number, opts?: { out?: Uint32Array }): Uint32Array {
     integer(n, 'Rng.uint32: n', 0);
     const o = options(opts, 'Rng.uint32: options', OUT_ONLY);
-    const out = o.out ?? new Uint32Array(n);
+    const out = o.out ?? freshU32(n);
     if (!(out instanceof Uint32Array)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.uint32: options.out must be a Uint32Array, received ${describe(out)}`);
     if (out.length !== n) throw rangeError(`Rng.uint32: options.out.length = ${out.length} is out of range: expected n = ${n}`);
     const s = this.reserve(n);
@@ -135,7 +136,7 @@ export class Rng {
   uniform(n: number, opts?: { out?: Float32Array }): Float32Array {
     integer(n, 'Rng.uniform: n', 0);
     const o = options(opts, 'Rng.uniform: options', OUT_ONLY);
-    const out = o.out ?? new Float32Array(n);
+    const out = o.out ?? freshF32(n);
     if (!(out instanceof Float32Array)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.uniform: options.out must be a Float32Array, received ${describe(out)}`);
     if (out.length !== n) throw rangeError(`Rng.uniform: options.out.length = ${out.length} is out of range: expected n = ${n}`);
     const s = this.reserve(n);

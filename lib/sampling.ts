@@ -7,6 +7,7 @@
 // Gumbel noise uses the whole word: with u = (w + ½)·2⁻³², E = −log u for w < 2³¹, else
 // E = −log1p(−(2³² − w − ½)·2⁻³²), and G = −log E (−3.13 … 22.87, never ±Infinity or NaN).
 import type { Kernels } from './kernels/index.js';
+import { freshF32, freshI32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
 import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
 import { wordToNormal } from './words.js';
@@ -156,8 +157,8 @@ export function createSamplingApi(k: Kernels) {
     const o = options(opts, 'gumbel: options', GUMBEL_OPTIONS);
     const loc = o.loc === undefined ? 0 : finite(o.loc, 'gumbel: options.loc');
     const scale = o.scale === undefined ? 1 : positive(o.scale, 'gumbel: options.scale');
+    const rng = rngFrom(o, 'gumbel'); // checked before the output is allocated
     const out = outF32(o.out, n, 'gumbel: options.out');
-    const rng = rngFrom(o, 'gumbel');
     const s = rng.reserve(n);
     return k.sampleGumbel(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, loc, scale);
   }
@@ -188,8 +189,9 @@ export function createSamplingApi(k: Kernels) {
       throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `truncatedGumbel: T must be a number or a Float32Array, received ${describe(T)}`);
     }
     const o = options(opts, 'truncatedGumbel: options', TRUNCATED_OPTIONS);
+    const rng = rngFrom(o, 'truncatedGumbel'); // checked before the output is allocated
     const out = outF32(o.out, la.length, 'truncatedGumbel: options.out', tArr ? [la, tArr] : [la]);
-    const s = rngFrom(o, 'truncatedGumbel').reserve(la.length);
+    const s = rng.reserve(la.length);
     return k.truncatedGumbel(la, t, tArr, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
 
@@ -210,8 +212,9 @@ export function createSamplingApi(k: Kernels) {
     const { rows } = rowsOf(x, cols, 'sampleCategorical: logits');
     const o = options(opts, 'sampleCategorical: options', CATEGORICAL_OPTIONS);
     const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'sampleCategorical: options.temperature');
+    const streams = rowStreams(o, rows, cols, 'sampleCategorical'); // checked before allocating
     const out = outI32(o.out, rows, 'sampleCategorical: options.out');
-    const { s, perRow } = rowStreams(o, rows, cols, 'sampleCategorical')();
+    const { s, perRow } = streams();
     return k.sampleCategorical(x, cols, invT, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
   }
 
@@ -234,9 +237,10 @@ export function createSamplingApi(k: Kernels) {
     const o = options(opts, 'gumbelSoftmax: options', GUMBEL_SOFTMAX_OPTIONS);
     const invTau = o.tau === undefined ? 1 : 1 / positive(o.tau, 'gumbelSoftmax: options.tau');
     const hard = bool(o.hard, 'gumbelSoftmax: options.hard', false);
+    const streams = rowStreams(o, rows, cols, 'gumbelSoftmax'); // checked before allocating
     const y = outF32(o.out, x.length, 'gumbelSoftmax: options.out', [x]);
-    const index = new Int32Array(rows);
-    const { s, perRow } = rowStreams(o, rows, cols, 'gumbelSoftmax')();
+    const index = freshI32(rows);
+    const { s, perRow } = streams();
     k.gumbelSoftmax(x, cols, invTau, hard, y, index, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
     return { y, index };
   }
@@ -260,22 +264,27 @@ export function createSamplingApi(k: Kernels) {
     const { rows } = rowsOf(x, cols, 'gumbelTopK: logits');
     integer(kk, 'gumbelTopK: k', 0, cols);
     const o = options(opts, 'gumbelTopK: options', GUMBEL_TOPK_OPTIONS);
-    const indices = new Int32Array(rows * kk);
-    const perturbed = new Float32Array(rows * kk);
-    const { s, perRow } = rowStreams(o, rows, cols, 'gumbelTopK')();
+    const streams = rowStreams(o, rows, cols, 'gumbelTopK'); // checked before allocating
+    const indices = freshI32(rows * kk);
+    const perturbed = freshF32(rows * kk);
+    const { s, perRow } = streams();
     kernels.gumbelTopK(x, cols, kk, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
     return { indices, perturbed };
   }
 
   // --- the reparameterisation table (lk.sample) -------------------------------------------------
 
-  /** Common checks of a sampler: n, options, the output and the Rng (nothing reserved yet). */
+  /**
+   * Common checks of a sampler: n, options, options.out and the Rng (nothing reserved yet).
+   * `out()` returns options.out or allocates the output: called after the sampler's params are
+   * checked, so bad input allocates nothing.
+   */
   function samplerArgs(fn: string, n: unknown, opts: unknown) {
     integer(n, `${fn}: n`, 0);
     const o = options(opts, `${fn}: options`, SAMPLE_OPTIONS);
-    const out = outF32(o.out, n as number, `${fn}: options.out`);
     const rng = rngFrom(o, fn);
-    return { out, rng };
+    const given = o.out === undefined ? undefined : outF32(o.out, n as number, `${fn}: options.out`);
+    return { out: () => given ?? outF32(undefined, n as number, `${fn}: options.out`), rng };
   }
 
   function paramsOf<T extends object>(v: unknown, fn: string, keys: OptionKeys<T>): Partial<T> {
@@ -348,7 +357,7 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf(params, 'sample.normal', MEAN_STD);
       const mean = param(p.mean, 0, n, 'sample.normal: params.mean', finite);
       const std = param(p.std, 1, n, 'sample.normal: params.std', nonNegative);
-      return mapped(SAMPLE_KIND.normal, n, mean, std, rng, out);
+      return mapped(SAMPLE_KIND.normal, n, mean, std, rng, out());
     },
     /**
      * Exponential(rate) = E / rate, E the full-word Exp(1) of the README's "Randomness" (one word per draw,
@@ -363,7 +372,7 @@ export function createSamplingApi(k: Kernels) {
       const { out, rng } = samplerArgs('sample.exponential', n, opts);
       const p = paramsOf(params, 'sample.exponential', optionKeys<{ rate: Param }>({ rate: true }));
       const rate = param(p.rate, 1, n, 'sample.exponential: params.rate', positive);
-      return mapped(SAMPLE_KIND.exponential, n, 0, rate, rng, out);
+      return mapped(SAMPLE_KIND.exponential, n, 0, rate, rng, out());
     },
     /**
      * Laplace(loc, scale) = loc − scale·sgn(u − ½)·log(1 − 2|u − ½|): the word's top bit is the
@@ -379,7 +388,7 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf(params, 'sample.laplace', LOC_SCALE);
       const loc = param(p.loc, 0, n, 'sample.laplace: params.loc', finite);
       const scale = param(p.scale, 1, n, 'sample.laplace: params.scale', positive);
-      return mapped(SAMPLE_KIND.laplace, n, loc, scale, rng, out);
+      return mapped(SAMPLE_KIND.laplace, n, loc, scale, rng, out());
     },
     /**
      * Cauchy(loc, scale) = loc + scale·tan(π(u − ½)), one word per draw (|x − loc| ≤ 2.7e9·scale).
@@ -394,7 +403,7 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf(params, 'sample.cauchy', LOC_SCALE);
       const loc = param(p.loc, 0, n, 'sample.cauchy: params.loc', finite);
       const scale = param(p.scale, 1, n, 'sample.cauchy: params.scale', positive);
-      return mapped(SAMPLE_KIND.cauchy, n, loc, scale, rng, out);
+      return mapped(SAMPLE_KIND.cauchy, n, loc, scale, rng, out());
     },
     /**
      * exp(Normal(mean, std)) (mean / std of the underlying normal), one word per draw.
@@ -409,7 +418,7 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf(params, 'sample.logNormal', MEAN_STD);
       const mean = param(p.mean, 0, n, 'sample.logNormal: params.mean', finite);
       const std = param(p.std, 1, n, 'sample.logNormal: params.std', nonNegative);
-      return mapped(SAMPLE_KIND.logNormal, n, mean, std, rng, out);
+      return mapped(SAMPLE_KIND.logNormal, n, mean, std, rng, out());
     },
     /**
      * ±1 with probability ½ each: +1 when the word's top bit is set (one word per draw).
@@ -422,7 +431,7 @@ export function createSamplingApi(k: Kernels) {
     rademacher(n: number, params?: Record<string, never>, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.rademacher', n, opts);
       paramsOf(params, 'sample.rademacher', optionKeys<Record<string, never>>({}));
-      return mapped(SAMPLE_KIND.rademacher, n, 0, 1, rng, out);
+      return mapped(SAMPLE_KIND.rademacher, n, 0, 1, rng, out());
     },
     /**
      * Gamma(shape, rate) (mean shape/rate) by Marsaglia–Tsang. Rejection makes the number of words
@@ -443,8 +452,9 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf(params, 'sample.gamma', optionKeys<{ shape: number; rate: Param }>({ shape: true, rate: true }));
       const shape = positive(p.shape, 'sample.gamma: params.shape');
       const rate = param(p.rate, 1, n, 'sample.gamma: params.rate', positive);
-      gammaStd(shape, n, rng, (i, g) => { out[i] = g / at(rate, i); });
-      return out;
+      const y = out();
+      gammaStd(shape, n, rng, (i, g) => { y[i] = g / at(rate, i); });
+      return y;
     },
     /**
      * InverseGamma(shape, scale) = 1/X, X ~ Gamma(shape, rate = scale), i.e. scale / Gamma(shape):
@@ -460,8 +470,9 @@ export function createSamplingApi(k: Kernels) {
       const p = paramsOf(params, 'sample.inverseGamma', optionKeys<{ shape: number; scale: Param }>({ shape: true, scale: true }));
       const shape = positive(p.shape, 'sample.inverseGamma: params.shape');
       const scale = param(p.scale, 1, n, 'sample.inverseGamma: params.scale', positive);
-      gammaStd(shape, n, rng, (i, g) => { out[i] = at(scale, i) / g; });
-      return out;
+      const y = out();
+      gammaStd(shape, n, rng, (i, g) => { y[i] = at(scale, i) / g; });
+      return y;
     },
   };
 

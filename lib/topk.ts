@@ -1,4 +1,5 @@
 // Public top-k and argmax (README, "Top-k"): validate, then run the backend's kernel.
+import { freshF32, freshI32 } from './alloc.js';
 import { rangeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 import { bool, f32, fnPrefix, i32, integer, optionKeys, options, outI32, overlaps, rowsOf } from './validate.js';
@@ -47,19 +48,23 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
   const n = rows * kk;
   let values: Float32Array, indices: Int32Array;
   if (o.out === undefined) {
-    values = new Float32Array(n);
-    indices = new Int32Array(n);
+    values = freshF32(n);
+    indices = freshI32(n);
   } else {
     const out = options(o.out, `${fn}: options.out`, TOPK_OUT);
-    values = out.values === undefined ? new Float32Array(n) : f32(out.values, `${fn}: options.out.values`);
-    indices = out.indices === undefined ? new Int32Array(n) : i32(out.indices, `${fn}: options.out.indices`);
-    for (const [a, name] of [[values, 'values'], [indices, 'indices']] as const) {
+    // the given buffers are checked before the missing one is allocated
+    const v = out.values === undefined ? undefined : f32(out.values, `${fn}: options.out.values`);
+    const i = out.indices === undefined ? undefined : i32(out.indices, `${fn}: options.out.indices`);
+    for (const [a, name] of [[v, 'values'], [i, 'indices']] as const) {
+      if (a === undefined) continue;
       if (a.length !== n) {
         throw rangeError(`${fn}: options.out.${name}.length = ${a.length} is out of range: expected rows·k = ${n}`);
       }
       if (overlaps(a, xa)) throw rangeError(`${fn}: options.out.${name} overlaps x: it must be a separate buffer`);
     }
-    if (overlaps(values, indices)) throw rangeError(`${fn}: options.out.values and options.out.indices overlap`);
+    if (v && i && overlaps(v, i)) throw rangeError(`${fn}: options.out.values and options.out.indices overlap`);
+    values = v ?? freshF32(n);
+    indices = i ?? freshI32(n);
   }
   return { x: xa, cols: c, k: kk, largest, sorted, values, indices };
 }

@@ -1,5 +1,6 @@
 // Every public argument is checked here before any kernel runs; messages name the argument,
 // the value received and what was expected.
+import { freshF32, freshI32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
 
 type Typed = Float32Array | Float64Array | Int32Array | Uint32Array;
@@ -203,10 +204,11 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
 
 /**
  * `out` when given (checked for type and length, and refused when it partially overlaps an
- * input: exact aliasing is allowed), else a fresh array.
+ * input: exact aliasing is allowed), else a fresh array (lib/alloc.ts: contents unspecified,
+ * the kernel writes every element).
  */
 export function outF32(out: unknown, length: number, name: string, inputs: ArrayBufferView[] = []): Float32Array {
-  if (out === undefined) return new Float32Array(length);
+  if (out === undefined) return freshF32(length);
   const o = f32(out, name);
   if (o.length !== length) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${length}`);
   for (const x of inputs) {
@@ -219,7 +221,7 @@ export function outF32(out: unknown, length: number, name: string, inputs: Array
 
 /** `out` when given (an Int32Array of exactly `length`, refused when it overlaps an input), else a fresh array. */
 export function outI32(out: unknown, length: number, name: string, inputs: ArrayBufferView[] = [], expected = String(length)): Int32Array {
-  if (out === undefined) return new Int32Array(length);
+  if (out === undefined) return freshI32(length);
   const o = i32(out, name);
   if (o.length !== length) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${expected}`);
   for (const x of inputs) {

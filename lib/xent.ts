@@ -1,5 +1,6 @@
 // Public fused softmax cross-entropy and binary cross-entropy with logits: validate
 // everything (including the label scan) before any kernel runs, then call the backend.
+import { freshF32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 import { describe, f32, i32, integer, nonNegative, number, optionKeys, options, outF32, overlaps } from './validate.js';
@@ -194,7 +195,7 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
 
   let grad: Float32Array | null;
   const g = o.grad;
-  if (g === undefined || g === true) grad = new Float32Array(x.length);
+  if (g === undefined || g === true) grad = freshF32(x.length);
   else if (g === false) grad = null;
   else if (g instanceof Float32Array) {
     grad = outF32(g, x.length, `${fn}: options.grad`, [x]);
@@ -208,8 +209,8 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
 export function createXentApi(k: Kernels) {
   function ceCall(a: CeArgs) {
     const rows = a.labels.length;
-    const lse = new Float32Array(rows);
-    const rowLoss = a.reduction === 'none' ? new Float32Array(rows) : null;
+    const lse = freshF32(rows);
+    const rowLoss = a.reduction === 'none' ? freshF32(rows) : null;
     const total = new Float64Array(1);
     const args = [
       a.logits, a.labels, a.cols, a.ignoreIndex, a.labelSmoothing, a.classWeights, a.zLoss, a.reduction,
@@ -353,7 +354,7 @@ export function createXentApi(k: Kernels) {
     }
     const grad = outF32(o.grad, x.length, `${fn}: options.grad`, [x, t]);
     if (o.posWeight instanceof Float32Array) disjoint(grad, `${fn}: options.grad`, [[o.posWeight, 'options.posWeight']]);
-    const loss = reduction === 'none' ? new Float32Array(x.length) : null;
+    const loss = reduction === 'none' ? freshF32(x.length) : null;
     const total = k.binaryCrossEntropyWithLogits(x, t, pw, reduction, grad, loss, new Float64Array(1));
     return { loss: loss ?? total[0], grad };
   }

@@ -19,6 +19,8 @@ export interface NativeBinding extends Kernels {
   abiVersion: number;
   backend(): { isa: 'avx512' | 'avx2' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'scalar'; threads: number; cores: number };
   setThreads(n: number): void;
+  /** madvise(MADV_HUGEPAGE) on the 2 MB-aligned interior of a fresh output (lib/alloc.ts); true when advised. */
+  adviseHugePages?(b: ArrayBuffer): boolean;
   /** Set when LOGITKIT_ISA named no tier (the CPU's best tier is used). */
   initWarning?: string;
   /** The tier's raw vector exp / log / log1p (accuracy tests only). */
