@@ -6,6 +6,7 @@ import ce from './ce.mjs';
 import gumbel from './gumbel.mjs';
 import sample from './sample.mjs';
 import topk from './topk.mjs';
+import beam from './beam.mjs';
 
 export default [
   bandwidth,
@@ -14,4 +15,5 @@ export default [
   gumbel,
   sample,
   topk,
+  beam,
 ];
