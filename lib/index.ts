@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { kernels } from './backend.js';
+import { createCalibrationApi } from './calibration.js';
 import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
@@ -22,6 +23,11 @@ export type {
   GumbelOptions, TruncatedGumbelOptions, CategoricalOptions, GumbelSoftmaxOptions, GumbelSoftmaxResult,
   GumbelTopKOptions, GumbelTopKResult, RandomOptions, RowRandomOptions, SampleOptions, Param,
 } from './sampling.js';
+export type {
+  EntropyOptions, KlUniformOptions, KlUniformResult, TemperatureNllOptions, TemperatureNllResult, FitTemperatureOptions,
+  FitTemperatureResult, ConfidenceOptions, CalibrationOptions, ReliabilityDiagram, ReliabilitySvgOptions,
+  GaussianKLOptions, GaussianKLResult,
+} from './calibration.js';
 export { VERSION as version } from './version.js';
 
 export const {
@@ -32,4 +38,8 @@ export const {
 export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(kernels);
 export const { topk, topkAsync, argmax } = createTopkApi(kernels);
 export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(kernels);
-
+export const {
+  entropy, klUniform, temperatureNll, fitTemperature, fitTemperatureInfo, confidence,
+  reliabilityDiagram, expectedCalibrationError, gaussianKL,
+} = createCalibrationApi(kernels);
+export { reliabilityDiagramSvg } from './calibration.js';

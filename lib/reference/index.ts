@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { Kernels } from '../kernels/index.js';
+import { createCalibrationApi } from '../calibration.js';
 import { createSamplingApi } from '../sampling.js';
 import { createTopkApi } from '../topk.js';
 import { createXentApi } from '../xent.js';
@@ -27,4 +28,9 @@ export const {
 export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(referenceKernels);
 export const { topk, topkAsync, argmax } = createTopkApi(referenceKernels);
 export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(referenceKernels);
+export const {
+  entropy, klUniform, temperatureNll, fitTemperature, fitTemperatureInfo, confidence,
+  reliabilityDiagram, expectedCalibrationError, gaussianKL,
+} = createCalibrationApi(referenceKernels);
+export { reliabilityDiagramSvg } from '../calibration.js';
 export { referenceKernels as kernels };

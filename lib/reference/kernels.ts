@@ -1,5 +1,6 @@
 // The pure-TypeScript implementation of the kernel interface (lib/kernels.ts).
 import type { Kernels } from '../kernels/index.js';
+import { calibrationKernels } from './calibration.js';
 import { philoxBlock, philoxStream, wordToUniform } from './philox.js';
 import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';
@@ -28,6 +29,7 @@ function philoxMap(
 
 export const referenceKernels: Kernels = {
   ...xentKernels,
+  ...calibrationKernels,
   ...topkKernels,
   ...samplingKernels,
   logSumExp: sm.logSumExp,
