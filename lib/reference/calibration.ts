@@ -82,9 +82,8 @@ export const calibrationKernels: CalibrationKernels = {
       sum += loss;
       if (rowLoss) rowLoss[r] = loss;
       if (grad) {
-        const lse = m + Math.log(s);
         for (let j = 0; j < cols; j++) {
-          const p = m === -Infinity ? 0 : Math.exp(x[at + j] - lse);
+          const p = m === -Infinity ? 0 : Math.exp(x[at + j] - m) / s; // not exp(x − lse): m + log s may round to m
           const v = g * (p - 1 / cols);
           grad[at + j] = accumulate ? grad[at + j] + v : v;
         }
@@ -150,7 +149,8 @@ export const calibrationKernels: CalibrationKernels = {
         const rHalf = Math.exp(-lv2 / 2);
         const w = dm === 0 ? 0 : dm * rHalf; // never 0·Infinity
         const h = expm1MinusX(d);
-        row += 0.5 * (h + w * w);
+        const kl = 0.5 * (h + w * w);
+        row += kl > 3.4028234663852886e38 ? Infinity : kl; // a per-element KL beyond float32 overflows, as in the kernels
         const gm = dm === 0 ? 0 : w * rHalf;
         if (gMu) gMu[i] = g * gm;
         if (gMu2) gMu2[i] = -g * gm;
