@@ -327,7 +327,9 @@ export function createCalibrationApi(k: Kernels) {
       else if (hi === Infinity) next = 4 * beta;
       else if (lo === 0) next = beta / 4;
       else next = Math.sqrt(lo * hi);
-      if (Math.abs(next - beta) <= tol * beta) return result(next, nll, it, true, h);
+      // β reaches the kernels as a float32: a step below its resolution (2⁻²⁴ relative) cannot
+      // change the statistics any more, so it also ends the iteration.
+      if (Math.abs(next - beta) <= Math.max(tol, 2 ** -24) * beta) return result(next, nll, it, true, h);
       if (it >= maxIter) return result(next, nll, it, false, h);
       if (next < 1e-3 && lo === 0 && !limitChecked) {
         // Is the optimum at β ≤ 0? g(0+) = Σ mean over finite entries − x_y decides (g increases).
