@@ -69,7 +69,9 @@ export default {
     }
     const [rows, cols] = FIT;
     const x = ctx.randn(rows * cols, 4242, 4);
-    const labels = ctx.randLabels(rows, cols, 77);
+    // Labels drawn from softmax(x / 1.5): an over-confident model, T ≈ 1.5 to find (uniform
+    // labels would make the answer the degenerate T = Infinity).
+    const labels = ctx.lk?.sampleCategorical ? ctx.lk.sampleCategorical(x, cols, { temperature: 1.5, seed: 77 }) : ctx.randLabels(rows, cols, 77);
     const w = ctx.newWorkload('calibration', `fittemp-${rows}x${cols}`, `fitTemperature (temperature scaling), (${rows}, ${cols}), wall time to the fitted T`, 4 * rows * cols, '4·rows·cols per pass (read logits)');
     if (w) {
       // The TS reference would take ~a minute per fit here: not timed.

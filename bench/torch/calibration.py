@@ -35,7 +35,8 @@ def fittemp(t, torch):
     import torch.nn.functional as F
     x = _x(t, torch)
     g = torch.Generator().manual_seed(77)
-    y = torch.randint(0, t["cols"], (t["rows"],), generator=g)
+    # labels from softmax(x / 1.5), as the logitkit side: an over-confident model to calibrate
+    y = torch.multinomial(torch.softmax(x / 1.5, dim=1), 1, generator=g).reshape(-1)
 
     def run():
         temperature = torch.nn.Parameter(torch.ones(1) * 1.5)
