@@ -80,11 +80,37 @@ Napi::Value KlUniform(const Napi::CallbackInfo& info) {
   p.grad_scale = float(red == Reduction::mean ? (selected > 0.0 ? beta / selected : 0.0) : beta);
   p.accumulate = accumulate;
   std::vector<double> loss(static_cast<size_t>(rows));
-  auto fn = lk_dispatch().calibration.kl_uniform;
-  parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
-    fn(x.data + r0 * cols, mask.data ? m.data() + r0 : nullptr, grad.data ? grad.data + r0 * cols : nullptr,
-       loss.data() + r0, r1 - r0, &p);
-  });
+  if (grad.data && !accumulate) {
+    // With a gradient to write, KL(U‖p) is the cross-entropy against the uniform target: the
+    // fused cross-entropy kernel with label smoothing 1 computes lse − mean(x) per row and the
+    // gradient scale·(p − 1/C) with its interleaved second pass (the label term has weight 0;
+    // unselected rows are ignored: loss 0, gradient 0). KL = beta·(that − log C).
+    std::vector<int32_t> labels(static_cast<size_t>(rows));
+    for (int64_t r = 0; r < rows; ++r) labels[size_t(r)] = mask.data && !m[size_t(r)] ? -1 : 0;
+    XentParams xp;
+    xp.cols = cols;
+    xp.ignore_index = -1;
+    xp.smoothing = 1.0f;
+    xp.weights = nullptr;
+    xp.weight_sum = double(cols);
+    xp.zloss = 0.0f;
+    xp.grad_scale = double(p.grad_scale);
+    std::vector<float> lse(static_cast<size_t>(rows));
+    auto xent = lk_dispatch().xent.softmax_cross_entropy;
+    parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
+      xent(x.data + r0 * cols, labels.data() + r0, grad.data + r0 * cols, lse.data() + r0, loss.data() + r0, r1 - r0, &xp);
+    });
+    const double log_c = std::log(double(cols));
+    for (int64_t r = 0; r < rows; ++r) {
+      if (!mask.data || m[size_t(r)]) loss[size_t(r)] = beta * (loss[size_t(r)] - log_c);
+    }
+  } else {
+    auto fn = lk_dispatch().calibration.kl_uniform;
+    parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
+      fn(x.data + r0 * cols, mask.data ? m.data() + r0 : nullptr, grad.data ? grad.data + r0 * cols : nullptr,
+         loss.data() + r0, r1 - r0, &p);
+    });
+  }
   double sum = 0.0;
   for (int64_t r = 0; r < rows; ++r) sum += loss[size_t(r)];
   if (row_loss.data) {

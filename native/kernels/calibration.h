@@ -26,7 +26,9 @@ struct KlUniformParams {
 };
 // loss[r] = beta·(lse − mean(x) − log C) for rows with mask[r] != 0 (every row when mask is
 // null), else 0; grad (when not null; may alias x unless accumulate) as above, 0 (or untouched
-// when accumulating) on unselected rows.
+// when accumulating) on unselected rows. The binding runs this kernel for the forward-only and
+// accumulate cases; a plain gradient goes through the cross-entropy kernel with label
+// smoothing 1 (the same numbers, with its interleaved second pass; native/bindings/calibration.cc).
 using lk_kl_uniform_fn = void (*)(const float* x, const uint8_t* mask, float* grad, double* loss, int64_t rows,
                                   const KlUniformParams* p);
 
