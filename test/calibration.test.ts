@@ -6,7 +6,6 @@ import { describe, expect, test } from 'vitest';
 import * as lk from '../lib/index.js';
 import { native } from '../lib/native.js';
 import * as ref from '../lib/reference/index.js';
-import { referenceKernels } from '../lib/reference/kernels.js';
 import { expectClose, expectError, fixture, LENGTHS, randomF32, TIER, unaligned } from './helpers.js';
 import { expectKS } from './sampling-stats.js';
 import { expectWellFormedSvg } from './svg-check.js';
@@ -508,8 +507,5 @@ describe('bad input', () => {
     expect(() => k.klUniform(x, 3, new Uint8Array(5), 1, 'mean', false, null, null, new Float64Array(1))).toThrow(RangeError);
     expect(() => k.gaussianKL(x, x, x, null, 3, 'sum', null, null, null, null, null, new Float64Array(1))).toThrow(RangeError);
     expect(() => k.confidence(x, 3, 1, new Float32Array(2), new Int32Array(1))).toThrow(RangeError);
-  });
-  test('the reference kernels are the same object the js backend uses', () => {
-    expect(typeof referenceKernels.temperatureNll).toBe('function');
   });
 });
