@@ -6,6 +6,7 @@
  */
 import { kernels } from './backend.js';
 import { createBeamApi } from './beam.js';
+import { createCalibrationApi } from './calibration.js';
 import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
@@ -27,6 +28,11 @@ export type {
 export type {
   BeamSearchOptions, StochasticBeamSearchOptions, BeamSearchResult, SbsEstimate, LogProbsFn,
 } from './beam.js';
+export type {
+  EntropyOptions, KlUniformOptions, KlUniformResult, TemperatureNllOptions, TemperatureNllResult, FitTemperatureOptions,
+  FitTemperatureResult, ConfidenceOptions, CalibrationOptions, ReliabilityDiagram, ReliabilitySvgOptions,
+  GaussianKLOptions, GaussianKLResult,
+} from './calibration.js';
 export { VERSION as version } from './version.js';
 
 export const {
@@ -68,3 +74,15 @@ export const {
   /** @function */ logInclusionProbability,
   /** @function */ sbsEstimate,
 } = createBeamApi(kernels);
+export const {
+  /** @function */ entropy,
+  /** @function */ klUniform,
+  /** @function */ temperatureNll,
+  /** @function */ fitTemperature,
+  /** @function */ fitTemperatureInfo,
+  /** @function */ confidence,
+  /** @function */ reliabilityDiagram,
+  /** @function */ expectedCalibrationError,
+  /** @function */ gaussianKL,
+} = createCalibrationApi(kernels);
+export { reliabilityDiagramSvg } from './calibration.js';

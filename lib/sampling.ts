@@ -143,6 +143,9 @@ function param(v: unknown, dflt: number, n: number, name: string, check: (x: unk
 
 const at = (p: Param, i: number): number => (typeof p === 'number' ? p : p[i]);
 
+const LOC_SCALE_KEYS = optionKeys<{ loc: Param; scale: Param }>({ loc: true, scale: true });
+const MVN_KEYS = optionKeys<{ mean: Float32Array; scaleTril: Float32Array }>({ mean: true, scaleTril: true });
+
 export function createSamplingApi(k: Kernels) {
   const kernels = k; // for gumbelTopK, whose parameter `k` (draws per row) shadows it
   /**
@@ -473,6 +476,72 @@ export function createSamplingApi(k: Kernels) {
       const y = out();
       gammaStd(shape, n, rng, (i, g) => { y[i] = at(scale, i) / g; });
       return y;
+    },
+    /**
+     * Gumbel(loc, scale) = loc + scale·G, G = −log(−log u) (the lecture's g(ε, θ) with ε ~ U(0, 1)),
+     * the words and transform of `gumbel` (one word per draw, G in −3.13 … 22.87). loc / scale may
+     * be Float32Arrays of length n (then loc_i + scale_i·G_i is formed in float64 and rounded once).
+     * @example sample.gumbel(1000, { loc: 0, scale: 2 }, { seed: 1 })
+     */
+    gumbel(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
+      const { out: fresh, rng } = samplerArgs('sample.gumbel', n, opts);
+      const p = paramsOf(params, 'sample.gumbel', LOC_SCALE_KEYS);
+      const loc = param(p.loc, 0, n, 'sample.gumbel: params.loc', finite);
+      const scale = param(p.scale, 1, n, 'sample.gumbel: params.scale', positive);
+      const out = fresh(); // after the params are checked: bad input allocates nothing
+      const s = rng.reserve(n);
+      if (typeof loc === 'number' && typeof scale === 'number') {
+        return k.sampleGumbel(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, loc, scale);
+      }
+      const g = k.sampleGumbel(new Float32Array(n), s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, 0, 1);
+      for (let i = 0; i < n; i++) out[i] = at(loc, i) + at(scale, i) * g[i];
+      return out;
+    },
+    /**
+     * n draws of the d-dimensional Normal(mean, R·Rᵀ) as mean + R·ε, ε ~ N(0, I_d) (the
+     * lecture's reparameterisation of a full-covariance Gaussian): R = params.scaleTril, a
+     * Float32Array(d·d), row-major lower triangular (entries above the diagonal must be 0, the
+     * diagonal > 0, all finite: a Cholesky factor, as PyTorch's scale_tril). Returns n·d floats,
+     * draw i in out[i·d … i·d + d − 1]; ε are the words of sample.normal (n·d words, draw-major),
+     * the product is formed in float64 and rounded once. mean defaults to 0.
+     * @example sample.multivariateNormal(100, { mean: new Float32Array([0, 1]), scaleTril: new Float32Array([1, 0, 0.5, 2]) }, { seed: 3 })
+     */
+    multivariateNormal(n: number, params: { mean?: Float32Array; scaleTril: Float32Array }, opts?: SampleOptions): Float32Array {
+      const fn = 'sample.multivariateNormal';
+      integer(n, `${fn}: n`, 0);
+      const p = paramsOf(params, fn, MVN_KEYS);
+      const R = f32(p.scaleTril, `${fn}: params.scaleTril`);
+      const d = Math.round(Math.sqrt(R.length));
+      if (d < 1 || d * d !== R.length) throw rangeError(`${fn}: params.scaleTril.length = ${R.length} is out of range: expected d·d for a dimension d ≥ 1`);
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          const v = R[i * d + j];
+          if (!Number.isFinite(v)) throw rangeError(`${fn}: params.scaleTril[${i * d + j}] = ${v} is out of range: expected a finite number`);
+          if (j > i && v !== 0) throw rangeError(`${fn}: params.scaleTril[${i * d + j}] = ${v} is above the diagonal: expected 0 (row-major lower triangular)`);
+          if (j === i && !(v > 0)) throw rangeError(`${fn}: params.scaleTril[${i * d + j}] = ${v} is on the diagonal: expected a number > 0`);
+        }
+      }
+      const mean = p.mean === undefined ? new Float32Array(d) : f32(p.mean, `${fn}: params.mean`);
+      if (mean.length !== d) throw rangeError(`${fn}: params.mean.length = ${mean.length} is out of range: expected d = ${d}`);
+      for (let i = 0; i < d; i++) {
+        if (!Number.isFinite(mean[i])) throw rangeError(`${fn}: params.mean[${i}] = ${mean[i]} is out of range: expected a finite number`);
+      }
+      const o = options(opts, `${fn}: options`, SAMPLE_OPTIONS);
+      const rng = rngFrom(o, fn); // checked before the output is allocated
+      const out = outF32(o.out, n * d, `${fn}: options.out`, [R, mean]);
+      const shares = (a: ArrayBufferView, b: ArrayBufferView) =>
+        a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+      if (o.out !== undefined && (shares(out, R) || shares(out, mean))) throw rangeError(`${fn}: options.out overlaps params: it must be a separate buffer`);
+      const eps = mapped(SAMPLE_KIND.normal, n * d, 0, 1, rng, new Float32Array(n * d));
+      for (let s = 0; s < n; s++) {
+        const e = s * d;
+        for (let i = 0; i < d; i++) {
+          let v = mean[i];
+          for (let j = 0; j <= i; j++) v += R[i * d + j] * eps[e + j];
+          out[e + i] = v;
+        }
+      }
+      return out;
     },
   };
 

@@ -179,6 +179,17 @@ function recipes(): Record<string, Case[]> {
     'sample.rademacher': sampler('rademacher', undefined),
     'sample.gamma': [...sampler('gamma', { shape: 2.5 }), ...sampler('gamma', { shape: 0.3 })],
     'sample.inverseGamma': sampler('inverseGamma', { shape: 3 }),
+    // calibration family
+    entropy: rowwise('entropy', [{}, { temperature: 0.5 }]),
+    klUniform: rowwise('klUniform', [{ grad: true }, { grad: true, reduction: 'none' }, { grad: false, reduction: 'none' }]),
+    confidence: rowwise('confidence', [{}, { temperature: 2 }]),
+    gaussianKL: [
+      { name: 'standard, per element', call: (lk) => lk.gaussianKL(x, x, { reduction: 'none', grad: true }) },
+      { name: 'general, rows of dim', call: (lk) => lk.gaussianKL(x, x, x, x, { dim: COLS, reduction: 'none', grad: true }) },
+      { name: 'threaded', call: (lk) => lk.gaussianKL(X, X, { reduction: 'none', grad: true }) },
+    ],
+    'sample.gumbel': [...sampler('gumbel', { loc: 1, scale: 2 })],
+    'sample.multivariateNormal': sampler('multivariateNormal', { scaleTril: new Float32Array([1, 0, 0.5, 2]) }),
     'Rng.uniform': [
       { name: 'n = 1000', call: (lk) => new lk.Rng(1).uniform(1000) },
       { name: 'threaded', call: (lk) => new lk.Rng(1).uniform(1 << 18) },
@@ -195,7 +206,10 @@ const NO_OUTPUT = new Set(['backend', 'setThreads', 'version', 'Rng', 'sample',
   'inclusionProbability', 'logInclusionProbability', 'sbsEstimate',
   // Beam search builds its small results in TypeScript from zero-initialised arrays (no
   // kernel writes into library-allocated memory).
-  'stochasticBeamSearch', 'beamSearch']);
+  'stochasticBeamSearch', 'beamSearch',
+  // Scalars and small float64 summaries computed in TypeScript.
+  'temperatureNll', 'fitTemperature', 'fitTemperatureInfo', 'reliabilityDiagram', 'expectedCalibrationError',
+  'reliabilityDiagramSvg']);
 
 
 /** Every exported function, `sample.*` samplers and Rng methods that return arrays, by name. */

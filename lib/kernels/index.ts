@@ -4,15 +4,16 @@
 // public API (lib/<family>.ts) → backend → {native, reference} → these contracts, which
 // import nothing but each other.
 import type { BeamKernels } from './beam.js';
+import type { CalibrationKernels } from './calibration.js';
 import type { RngKernels } from './rng.js';
 import type { SamplingKernels } from './sampling.js';
 import type { SoftmaxKernels } from './softmax.js';
 import type { TopkKernels } from './topk.js';
 import type { XentKernels } from './xent.js';
 
-export type { BeamKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
+export type { BeamKernels, CalibrationKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
 
-export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, BeamKernels {}
+export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, BeamKernels, CalibrationKernels {}
 
 /** What the addon exports besides the kernels. */
 export interface NativeBinding extends Kernels {

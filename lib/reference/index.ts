@@ -6,6 +6,7 @@
  */
 import type { Kernels } from '../kernels/index.js';
 import { createBeamApi } from '../beam.js';
+import { createCalibrationApi } from '../calibration.js';
 import { createSamplingApi } from '../sampling.js';
 import { createTopkApi } from '../topk.js';
 import { createXentApi } from '../xent.js';
@@ -63,4 +64,16 @@ export const {
   /** @function */ logInclusionProbability,
   /** @function */ sbsEstimate,
 } = createBeamApi(referenceKernels);
+export const {
+  /** @function */ entropy,
+  /** @function */ klUniform,
+  /** @function */ temperatureNll,
+  /** @function */ fitTemperature,
+  /** @function */ fitTemperatureInfo,
+  /** @function */ confidence,
+  /** @function */ reliabilityDiagram,
+  /** @function */ expectedCalibrationError,
+  /** @function */ gaussianKL,
+} = createCalibrationApi(referenceKernels);
+export { reliabilityDiagramSvg } from '../calibration.js';
 export { referenceKernels as kernels };

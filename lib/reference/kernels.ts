@@ -1,5 +1,6 @@
 // The pure-TypeScript implementation of the kernel interface (lib/kernels.ts).
 import type { Kernels } from '../kernels/index.js';
+import { calibrationKernels } from './calibration.js';
 import { philoxBlock, philoxStream, wordToUniform } from './philox.js';
 import { beamKernels } from './beam.js';
 import { samplingKernels } from './sampling.js';
@@ -29,6 +30,7 @@ function philoxMap(
 
 export const referenceKernels: Kernels = {
   ...xentKernels,
+  ...calibrationKernels,
   ...topkKernels,
   ...samplingKernels,
   ...beamKernels,
