@@ -7,6 +7,7 @@ import gumbel from './gumbel.mjs';
 import sample from './sample.mjs';
 import topk from './topk.mjs';
 import beam from './beam.mjs';
+import calibration from './calibration.mjs';
 
 export default [
   bandwidth,
@@ -16,4 +17,5 @@ export default [
   sample,
   topk,
   beam,
+  calibration,
 ];
