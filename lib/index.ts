@@ -25,11 +25,16 @@ export type {
 export { VERSION as version } from './version.js';
 
 export const {
-  logSumExp, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward,
+  logSumExp, logSumExpAsync, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward, softmaxBackwardAsync,
   sigmoid, logSigmoid, softplus, logit,
 } = createSoftmaxApi(kernels);
 
-export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(kernels);
-export const { topk, topkAsync, argmax } = createTopkApi(kernels);
-export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(kernels);
+export const {
+  softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAsync,
+} = createXentApi(kernels);
+export const { topk, topkAsync, argmax, argmaxAsync } = createTopkApi(kernels);
+export const {
+  gumbel, gumbelAsync, truncatedGumbel, truncatedGumbelAsync, sampleCategorical, sampleCategoricalAsync,
+  gumbelSoftmax, gumbelSoftmaxAsync, gumbelTopK, gumbelTopKAsync, sample,
+} = createSamplingApi(kernels);
 

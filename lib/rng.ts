@@ -5,7 +5,7 @@
 import { kernels } from './backend.js';
 import type { Kernels } from './kernels/index.js';
 import { rangeError, typeError } from './errors.js';
-import { describe, integer, options } from './validate.js';
+import { describe, integer, isDetached, isTypedArrayOf, options } from './validate.js';
 
 const TWO32 = 2 ** 32;
 
@@ -47,10 +47,17 @@ export class Rng {
     return (BigInt(c[3]) << 96n) | (BigInt(c[2]) << 64n) | (BigInt(c[1]) << 32n) | BigInt(c[0]);
   }
 
-  /** Skips `blocks` blocks (4 words each) of the stream. */
+  /** Skips `blocks` blocks (4 words each) of the stream: a non-negative safe integer or bigint. */
   advance(blocks: number | bigint): this {
-    let b = BigInt(blocks);
-    if (b < 0n) throw rangeError(`blocks = ${b} is out of range: expected ≥ 0`);
+    let b: bigint;
+    if (typeof blocks === 'bigint') {
+      if (blocks < 0n) throw rangeError(`Rng.advance: blocks = ${blocks} is out of range: expected ≥ 0`);
+      b = blocks;
+    } else if (typeof blocks === 'number') {
+      b = BigInt(integer(blocks, 'Rng.advance: blocks', 0));
+    } else {
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.advance: blocks must be a number or bigint, received ${describe(blocks)}`);
+    }
     for (let k = 0; k < 4 && b > 0n; k++) {
       const s = BigInt(this.ctr[k]) + (b & 0xffffffffn);
       this.ctr[k] = Number(s & 0xffffffffn);
@@ -80,28 +87,67 @@ export class Rng {
 
   /** n raw 32-bit words. */
   uint32(n: number, opts?: { out?: Uint32Array }): Uint32Array {
-    integer(n, 'n', 0);
-    const o = options<{ out: Uint32Array }>(opts);
-    const out = o.out ?? new Uint32Array(n);
-    if (!(out instanceof Uint32Array) || out.length !== n) throw rangeError(`out must be a Uint32Array of length ${n}`);
+    integer(n, 'Rng.uint32: n', 0);
+    const o = options<{ out: Uint32Array }>(opts, 'Rng.uint32: options');
+    const out = o.out === undefined ? allocate(Uint32Array, n, 'Rng.uint32: n') : typedOut(o.out, Uint32Array, n, 'Rng.uint32: options.out');
     const s = this.reserve(n);
     return this.kernels().philoxUint32(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
 
   /** n uniforms ((w >>> 9) + ½)·2⁻²³, exact in float32, strictly inside (0, 1). */
   uniform(n: number, opts?: { out?: Float32Array }): Float32Array {
-    integer(n, 'n', 0);
-    const o = options<{ out: Float32Array }>(opts);
-    const out = o.out ?? new Float32Array(n);
-    if (!(out instanceof Float32Array) || out.length !== n) throw rangeError(`out must be a Float32Array of length ${n}`);
+    integer(n, 'Rng.uniform: n', 0);
+    const o = options<{ out: Float32Array }>(opts, 'Rng.uniform: options');
+    const out = o.out === undefined ? allocate(Float32Array, n, 'Rng.uniform: n') : typedOut(o.out, Float32Array, n, 'Rng.uniform: options.out');
     const s = this.reserve(n);
     return this.kernels().philoxUniform(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
 }
 
-/** Duck-typed so that the ESM and CJS builds (two Rng classes) accept each other's Rngs. */
+/**
+ * Duck-typed so that the ESM and CJS builds (two Rng classes) accept each other's Rngs: every
+ * method logitkit calls must be there (what `reserve` returns is checked by `reserve` below).
+ */
 export function isRng(v: unknown): v is Rng {
-  return typeof v === 'object' && v !== null && typeof (v as Rng).reserve === 'function' && Array.isArray((v as Rng).key);
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Rng;
+  return typeof r.reserve === 'function' && typeof r.clone === 'function' && typeof r.advance === 'function' && Array.isArray(r.key);
+}
+
+const isU32 = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < TWO32;
+
+/**
+ * `rng.reserve(draws)`, with what it returned checked: a duck-typed Rng must give six uint32
+ * words, else the call fails the same way on every backend before anything is drawn.
+ */
+export function reserve(rng: Rng, draws: number, fn: string, name = 'options.rng'): StreamStart {
+  const s = rng.reserve(draws) as Partial<StreamStart> | null;
+  for (const w of ['k0', 'k1', 'c0', 'c1', 'c2', 'c3'] as const) {
+    const v = s === null || typeof s !== 'object' ? undefined : s[w];
+    if (!isU32(v)) {
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: ${name}.reserve() returned ${w} = ${describe(v)}: expected a uint32 (is it a logitkit Rng?)`);
+    }
+  }
+  return s as StreamStart;
+}
+
+/** A new typed array of n elements; an engine allocation failure becomes a coded RangeError. */
+function allocate<T>(ctor: new (n: number) => T, n: number, name: string): T {
+  try {
+    return new ctor(n);
+  } catch {
+    throw rangeError(`${name} = ${n} is out of range: cannot allocate an array of that length`);
+  }
+}
+
+function typedOut<T extends Uint32Array | Float32Array>(out: unknown, ctor: { name: string; new (n: number): T }, n: number, name: string): T {
+  if (!isTypedArrayOf(out, ctor.name)) {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a ${ctor.name}, received ${describe(out)}`);
+  }
+  const o = out as T;
+  if (isDetached(o)) throw typeError('ERR_LOGITKIT_DETACHED', `${name} is backed by a detached ArrayBuffer`);
+  if (o.length !== n) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${n}`);
+  return o;
 }
 
 /** The Rng of a stochastic call: `rng` if given, else `new Rng(seed)`; one of them is required. */

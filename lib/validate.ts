@@ -27,9 +27,21 @@ export function isDetached(a: ArrayBufferView): boolean {
   }
 }
 
+// %TypedArray%.prototype[Symbol.toStringTag] reads the internal slot: it gives the element type
+// of a real typed array (subclasses included) and undefined for anything else — a Proxy around
+// one, or an object that merely has Float32Array.prototype — without calling user code.
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!
+  .get as (this: unknown) => string | undefined;
+
+/** Whether v is a real typed array whose element type is `name` ('Float32Array', …). */
+export function isTypedArrayOf(v: unknown, name: string): boolean {
+  return typeof v === 'object' && v !== null && typedArrayTag.call(v) === name;
+}
+
 function typed<T extends Typed>(v: unknown, ctor: TypedCtor, name: string): T {
-  if (!(v instanceof (ctor as unknown as Function))) {
-    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a ${ctor.name}, received ${describe(v)}`);
+  if (!isTypedArrayOf(v, ctor.name)) {
+    const fake = v instanceof (ctor as unknown as Function) ? ` (an object with ${ctor.name}'s prototype or a Proxy, not a real ${ctor.name})` : '';
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a ${ctor.name}, received ${fake ? 'an object' : describe(v)}${fake}`);
   }
   if (isDetached(v as Typed)) {
     throw typeError('ERR_LOGITKIT_DETACHED', `${name} is backed by a detached ArrayBuffer`);
@@ -105,12 +117,21 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
+/** A new output array; an engine allocation failure (too long, out of memory) becomes a coded RangeError. */
+function fresh<T>(ctor: new (n: number) => T, length: number, name: string): T {
+  try {
+    return new ctor(length);
+  } catch {
+    throw rangeError(`${name}: cannot allocate ${length} elements (too long for a typed array, or out of memory)`);
+  }
+}
+
 /**
  * `out` when given (checked for type and length, and refused when it partially overlaps an
  * input: exact aliasing is allowed), else a fresh array.
  */
 export function outF32(out: unknown, length: number, name: string, inputs: ArrayBufferView[] = []): Float32Array {
-  if (out === undefined) return new Float32Array(length);
+  if (out === undefined) return fresh(Float32Array, length, name);
   const o = f32(out, name);
   if (o.length !== length) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${length}`);
   for (const x of inputs) {
@@ -123,7 +144,7 @@ export function outF32(out: unknown, length: number, name: string, inputs: Array
 
 /** `out` when given (an Int32Array of exactly `length`, refused when it overlaps an input), else a fresh array. */
 export function outI32(out: unknown, length: number, name: string, inputs: ArrayBufferView[] = [], expected = String(length)): Int32Array {
-  if (out === undefined) return new Int32Array(length);
+  if (out === undefined) return fresh(Int32Array, length, name);
   const o = i32(out, name);
   if (o.length !== length) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${expected}`);
   for (const x of inputs) {

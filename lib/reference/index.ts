@@ -20,11 +20,16 @@ export class Rng extends BaseRng {
 }
 
 export const {
-  logSumExp, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward,
+  logSumExp, logSumExpAsync, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward, softmaxBackwardAsync,
   sigmoid, logSigmoid, softplus, logit,
 } = createSoftmaxApi(referenceKernels);
 
-export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(referenceKernels);
-export const { topk, topkAsync, argmax } = createTopkApi(referenceKernels);
-export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(referenceKernels);
+export const {
+  softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAsync,
+} = createXentApi(referenceKernels);
+export const { topk, topkAsync, argmax, argmaxAsync } = createTopkApi(referenceKernels);
+export const {
+  gumbel, gumbelAsync, truncatedGumbel, truncatedGumbelAsync, sampleCategorical, sampleCategoricalAsync,
+  gumbelSoftmax, gumbelSoftmaxAsync, gumbelTopK, gumbelTopKAsync, sample,
+} = createSamplingApi(referenceKernels);
 export { referenceKernels as kernels };

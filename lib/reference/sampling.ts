@@ -4,6 +4,7 @@
 // 0 … cols−1 of its own stream), maps them with the full-word Gumbel, and follows the
 // formulas of FEATURE-ANCHORS (d) line by line, rounding to float32 once at the end.
 import type { SamplingKernels } from '../kernels/sampling.js';
+import { later } from './later.js';
 import { philoxStream, wordToGumbel } from './philox.js';
 import { wordToCauchy, wordToExponential, wordToLaplace, wordToNormal } from '../words.js';
 
@@ -54,7 +55,7 @@ function ranks(pa: number, ja: number, pb: number, jb: number): number {
   return pa > pb ? -1 : pa < pb ? 1 : ja - jb;
 }
 
-export const samplingKernels: SamplingKernels = {
+const sync: Omit<SamplingKernels, `${string}Async`> = {
   sampleGumbel(out, k0, k1, c0, c1, c2, c3, loc, scale) {
     const w = philoxStream(new Uint32Array(out.length), k0, k1, c0, c1, c2, c3);
     for (let i = 0; i < out.length; i++) out[i] = loc + scale * wordToGumbel(w[i]);
@@ -74,7 +75,7 @@ export const samplingKernels: SamplingKernels = {
   gumbelTopK(x, cols, k, indices, perturbed, k0, k1, c0, c1, c2, c3, perRow) {
     const rows = cols === 0 ? 0 : x.length / cols;
     const words = rowWords(rows, cols, k0, k1, c0, c1, c2, c3, perRow);
-    const p = new Float64Array(cols);
+    const p = new Float64Array(rows === 0 ? 0 : cols); // no scratch for an empty input, whatever cols is
     const order: number[] = [];
     for (let r = 0; r < rows; r++) {
       const w = words(r), at = r * cols;
@@ -94,7 +95,7 @@ export const samplingKernels: SamplingKernels = {
   gumbelSoftmax(x, cols, invTau, hard, y, index, k0, k1, c0, c1, c2, c3, perRow) {
     const rows = index.length;
     const words = rowWords(rows, cols, k0, k1, c0, c1, c2, c3, perRow);
-    const z = new Float64Array(cols);
+    const z = new Float64Array(rows === 0 ? 0 : cols);
     for (let r = 0; r < rows; r++) {
       const w = words(r), at = r * cols;
       for (let j = 0; j < cols; j++) z[j] = (x[at + j] + wordToGumbel(w[j])) * invTau;
@@ -143,4 +144,14 @@ export const samplingKernels: SamplingKernels = {
     }
     return out;
   },
+};
+
+export const samplingKernels: SamplingKernels = {
+  ...sync,
+  sampleGumbelAsync: later('sampleGumbel', sync.sampleGumbel, { 0: 'out' }),
+  sampleCategoricalAsync: later('sampleCategorical', sync.sampleCategorical, { 3: 'out' }),
+  gumbelTopKAsync: later('gumbelTopK', sync.gumbelTopK, { 3: 'indices', 4: 'perturbed' }),
+  gumbelSoftmaxAsync: later('gumbelSoftmax', sync.gumbelSoftmax, { 4: 'y', 5: 'index' }),
+  sampleMapAsync: later('sampleMap', sync.sampleMap, { 1: 'out' }),
+  truncatedGumbelAsync: later('truncatedGumbel', sync.truncatedGumbel, { 3: 'out' }),
 };

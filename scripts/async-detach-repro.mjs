@@ -1,0 +1,119 @@
+// Transfers (detaches) the buffers of in-flight ...Async calls and forces GC, so that freed
+// memory would be touched if a job still used the caller's buffers. Run under the ASan build
+// (scripts/sanitize.sh) it fails on any heap-use-after-free; on any build it checks the
+// documented outcome: a transferred input does not change the result (the call works on a copy
+// taken at the call), a transferred output rejects with ERR_LOGITKIT_DETACHED (nothing written).
+//   node --expose-gc scripts/async-detach-repro.mjs [iterations]
+import assert from 'node:assert/strict';
+
+if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
+const lk = await import(process.env.LOGITKIT_ENTRY ?? new URL('../dist/index.js', import.meta.url).href);
+if (lk.backend().name !== 'native' && !process.env.LOGITKIT_ALLOW_JS) throw new Error('native backend not loaded');
+const iterations = Number(process.argv[2] ?? 20);
+
+let seed = 12345;
+const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 8 - 4;
+const randn = (n) => Float32Array.from({ length: n }, rand);
+const detach = (a) => structuredClone(a.buffer, { transfer: [a.buffer] });
+const garbage = () => { for (let i = 0; i < 8; i++) new Float32Array(1 << 16).fill(7); };
+
+async function expectDetached(p, what) {
+  await assert.rejects(p, (e) => e.code === 'ERR_LOGITKIT_DETACHED' && e instanceof TypeError, what);
+}
+
+const rows = 64, cols = 4096, n = rows * cols;
+const cases = {
+  // The issue's repro: the output transferred while the job writes it.
+  async logSoftmaxOut() {
+    const x = randn(n), out = new Float32Array(n);
+    const p = lk.logSoftmaxAsync(x, cols, { out });
+    detach(out); gc(); garbage();
+    await expectDetached(p, 'logSoftmaxAsync out');
+  },
+  // The input transferred while the job reads it: the result is the sync one.
+  async logSoftmaxIn() {
+    const x = randn(n), keep = x.slice();
+    const p = lk.logSoftmaxAsync(x, cols);
+    detach(x); gc(); garbage();
+    assert.deepEqual(await p, lk.logSoftmax(keep, cols));
+  },
+  async softmaxInPlace() {
+    const x = randn(n);
+    const p = lk.softmaxAsync(x, cols, { out: x });
+    detach(x); gc(); garbage();
+    await expectDetached(p, 'softmaxAsync in place');
+  },
+  async xentGradIsLogits() {
+    const x = randn(n), labels = Int32Array.from({ length: rows }, (_, i) => (i * 7) % cols);
+    const p = lk.softmaxCrossEntropyAsync(x, labels, { grad: x });
+    detach(x); detach(labels); gc(); garbage();
+    await expectDetached(p, 'softmaxCrossEntropyAsync grad: x');
+  },
+  async xentInputs() {
+    const x = randn(n), labels = Int32Array.from({ length: rows }, (_, i) => (i * 7) % cols);
+    const want = lk.softmaxCrossEntropy(x.slice(), labels.slice(), { reduction: 'none' });
+    const p = lk.softmaxCrossEntropyAsync(x, labels, { reduction: 'none' });
+    detach(x); detach(labels); gc(); garbage();
+    const got = await p;
+    assert.deepEqual(got.loss, want.loss);
+    assert.deepEqual(got.grad, want.grad);
+  },
+  async topkValues() {
+    const x = randn(n), values = new Float32Array(rows * 8), indices = new Int32Array(rows * 8);
+    const p = lk.topkAsync(x, cols, 8, { out: { values, indices } });
+    detach(x); detach(indices); gc(); garbage();
+    await expectDetached(p, 'topkAsync indices');
+    assert.ok(values.every((v) => v === 0), 'nothing written on rejection');
+  },
+  async bce() {
+    const x = randn(n), t = randn(n).map((v) => (v > 0 ? 1 : 0)), grad = new Float32Array(n);
+    const p = lk.binaryCrossEntropyWithLogitsAsync(x, t, { grad });
+    detach(x); detach(t); detach(grad); gc(); garbage();
+    await expectDetached(p, 'binaryCrossEntropyWithLogitsAsync grad');
+  },
+  async lseAndBackward() {
+    const x = randn(n), y = lk.softmax(x, cols), dy = randn(n);
+    const want = lk.softmaxBackward(y.slice(), dy.slice(), cols);
+    const p1 = lk.logSumExpAsync(x, cols), p2 = lk.softmaxBackwardAsync(y, dy, cols);
+    detach(x); detach(y); detach(dy); gc(); garbage();
+    assert.equal((await p1).length, rows);
+    assert.deepEqual(await p2, want);
+  },
+  async argmaxOut() {
+    const x = randn(n), out = new Int32Array(rows);
+    const p = lk.argmaxAsync(x, cols, { out });
+    detach(x); detach(out); gc(); garbage();
+    await expectDetached(p, 'argmaxAsync out');
+  },
+  async samplers() {
+    const x = randn(n), keep = x.slice();
+    const want = lk.sampleCategorical(keep, cols, { seed: 9 });
+    const p1 = lk.sampleCategoricalAsync(x, cols, { seed: 9 });
+    const out = new Float32Array(n);
+    const p2 = lk.sample.normalAsync(n, { mean: randn(n) }, { seed: 3, out });
+    const p3 = lk.gumbelSoftmaxAsync(x, cols, { seed: 4 });
+    const p4 = lk.gumbelTopKAsync(x, cols, 4, { seed: 5 });
+    const loc = randn(n), p5 = lk.truncatedGumbelAsync(loc, 0.5, { seed: 6, out: loc });
+    const g = new Float32Array(n), p6 = lk.gumbelAsync(n, { seed: 7, out: g });
+    detach(x); detach(out); detach(loc); detach(g); gc(); garbage();
+    assert.deepEqual(await p1, want);
+    await expectDetached(p2, 'sample.normalAsync out');
+    assert.equal((await p3).index.length, rows);
+    assert.equal((await p4).indices.length, rows * 4);
+    await expectDetached(p5, 'truncatedGumbelAsync out');
+    await expectDetached(p6, 'gumbelAsync out');
+  },
+};
+
+const started = Date.now();
+for (let it = 0; it < iterations; it++) {
+  for (const [name, f] of Object.entries(cases)) {
+    try {
+      await f();
+    } catch (e) {
+      console.error(`async-detach-repro: case ${name}, iteration ${it}: ${e.stack ?? e}`);
+      process.exit(1);
+    }
+  }
+}
+console.log(`async-detach-repro: ${iterations} × ${Object.keys(cases).length} cases ok in ${Date.now() - started} ms (backend ${lk.backend().name}/${lk.backend().isa})`);
