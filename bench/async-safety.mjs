@@ -1,0 +1,40 @@
+// Cost of the async calls' private copies: the time the JS thread is blocked by a call (copies
+// in) and the wall time of call + await (copies in and out), for two addon builds.
+//   node bench/async-safety.mjs <old.node> <new.node>
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const [oldPath, newPath] = process.argv.slice(2);
+const builds = [['before', require(oldPath)], ['after', require(newPath)]];
+const rnd = (n) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = Math.sin(i * 12.9898) * 8; return a; };
+
+const work = {
+  'logSoftmaxAsync 256×4096': (b) => { const x = rnd(256 * 4096), out = new Float32Array(x.length); return () => b.logSoftmaxAsync(x, 4096, 1, out); },
+  'logSoftmaxAsync 64×50257': (b) => { const x = rnd(64 * 50257), out = new Float32Array(x.length); return () => b.logSoftmaxAsync(x, 50257, 1, out); },
+  'softmaxCrossEntropyAsync 256×32000': (b) => {
+    const x = rnd(256 * 32000), y = new Int32Array(256).map((_, i) => i), g = new Float32Array(x.length), lse = new Float32Array(256), t = new Float64Array(1);
+    return () => b.softmaxCrossEntropyAsync(x, y, 32000, -100, 0, null, 0, 'mean', g, lse, null, t);
+  },
+  'topkAsync 64×50257 k=50': (b) => { const x = rnd(64 * 50257), v = new Float32Array(64 * 50), ix = new Int32Array(64 * 50); return () => b.topkAsync(x, 50257, 50, true, true, v, ix); },
+};
+const reps = Number(process.env.REPS ?? 30);
+for (const [name, make] of Object.entries(work)) {
+  const line = [name];
+  for (const [label, b] of builds) {
+    if (!b[name.split(' ')[0]]) { line.push(`${label}: n/a`); continue; }
+    const f = make(b);
+    for (let i = 0; i < 3; i++) await f();
+    const block = [], wall = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = process.hrtime.bigint();
+      const p = f();
+      const t1 = process.hrtime.bigint();
+      await p;
+      const t2 = process.hrtime.bigint();
+      block.push(Number(t1 - t0) / 1e3);
+      wall.push(Number(t2 - t0) / 1e3);
+    }
+    const med = (a) => a.sort((x, y) => x - y)[a.length >> 1].toFixed(0);
+    line.push(`${label}: JS thread blocked ${med(block)} µs, call+await ${med(wall)} µs`);
+  }
+  console.log(line.join(' | '));
+}
