@@ -17,75 +17,114 @@ const randn = (n) => Float32Array.from({ length: n }, rand);
 const detach = (a) => structuredClone(a.buffer, { transfer: [a.buffer] });
 const garbage = () => { for (let i = 0; i < 8; i++) new Float32Array(1 << 16).fill(7); };
 
+// Blockers: long async calls that occupy every libuv thread, so the call under test is still
+// queued (not yet started) when its buffers are transferred and collected. Without them the
+// race is timing-dependent; with them a build that uses the caller's memory touches freed
+// memory every time (scripts/sanitize.sh runs with UV_THREADPOOL_SIZE=1 to make them cheap).
+const pool = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+const bigCols = 4096, big = randn(512 * bigCols);
+let blockers = [];
+const block = () => { blockers = Array.from({ length: pool }, () => lk.logSoftmaxAsync(big, bigCols)); };
+const unblock = async () => { await Promise.all(blockers); blockers = []; };
+const settle = async () => { gc(); garbage(); await new Promise((r) => setTimeout(r, 1)); gc(); };
+
 async function expectDetached(p, what) {
   await assert.rejects(p, (e) => e.code === 'ERR_LOGITKIT_DETACHED' && e instanceof TypeError, what);
 }
+// REPRO_EXERCISE_ONLY=1: run the calls without checking outcomes (to show that ASan catches a
+// build without the private copies: only the sanitizer is the judge then).
+const exerciseOnly = !!process.env.REPRO_EXERCISE_ONLY;
 
 const rows = 64, cols = 4096, n = rows * cols;
 const cases = {
+  // The issue's repro on a large input, so the work outlasts the transfer and the collection.
+  async logSoftmaxOutLarge() {
+    block();
+    const x = randn(1024 * cols), out = new Float32Array(x.length);
+    const p = lk.logSoftmaxAsync(x, cols, { out });
+    detach(out); await settle();
+    await expectDetached(p, 'logSoftmaxAsync out (large)');
+  },
+  async logSoftmaxInLarge() {
+    block();
+    const x = randn(1024 * cols);
+    const p = lk.logSoftmaxAsync(x, cols);
+    detach(x); await settle();
+    assert.equal((await p).length, 1024 * cols);
+  },
   // The issue's repro: the output transferred while the job writes it.
   async logSoftmaxOut() {
+    block();
     const x = randn(n), out = new Float32Array(n);
     const p = lk.logSoftmaxAsync(x, cols, { out });
-    detach(out); gc(); garbage();
+    detach(out); await settle();
     await expectDetached(p, 'logSoftmaxAsync out');
   },
   // The input transferred while the job reads it: the result is the sync one.
   async logSoftmaxIn() {
+    block();
     const x = randn(n), keep = x.slice();
     const p = lk.logSoftmaxAsync(x, cols);
-    detach(x); gc(); garbage();
+    detach(x); await settle();
     assert.deepEqual(await p, lk.logSoftmax(keep, cols));
   },
   async softmaxInPlace() {
+    block();
     const x = randn(n);
     const p = lk.softmaxAsync(x, cols, { out: x });
-    detach(x); gc(); garbage();
+    detach(x); await settle();
     await expectDetached(p, 'softmaxAsync in place');
   },
   async xentGradIsLogits() {
+    block();
     const x = randn(n), labels = Int32Array.from({ length: rows }, (_, i) => (i * 7) % cols);
     const p = lk.softmaxCrossEntropyAsync(x, labels, { grad: x });
-    detach(x); detach(labels); gc(); garbage();
+    detach(x); detach(labels); await settle();
     await expectDetached(p, 'softmaxCrossEntropyAsync grad: x');
   },
   async xentInputs() {
+    block();
     const x = randn(n), labels = Int32Array.from({ length: rows }, (_, i) => (i * 7) % cols);
     const want = lk.softmaxCrossEntropy(x.slice(), labels.slice(), { reduction: 'none' });
     const p = lk.softmaxCrossEntropyAsync(x, labels, { reduction: 'none' });
-    detach(x); detach(labels); gc(); garbage();
+    detach(x); detach(labels); await settle();
     const got = await p;
     assert.deepEqual(got.loss, want.loss);
     assert.deepEqual(got.grad, want.grad);
   },
   async topkValues() {
+    block();
     const x = randn(n), values = new Float32Array(rows * 8), indices = new Int32Array(rows * 8);
     const p = lk.topkAsync(x, cols, 8, { out: { values, indices } });
-    detach(x); detach(indices); gc(); garbage();
+    detach(x); detach(indices); await settle();
     await expectDetached(p, 'topkAsync indices');
     assert.ok(values.every((v) => v === 0), 'nothing written on rejection');
   },
   async bce() {
+    block();
     const x = randn(n), t = randn(n).map((v) => (v > 0 ? 1 : 0)), grad = new Float32Array(n);
     const p = lk.binaryCrossEntropyWithLogitsAsync(x, t, { grad });
-    detach(x); detach(t); detach(grad); gc(); garbage();
+    detach(x); detach(t); detach(grad); await settle();
     await expectDetached(p, 'binaryCrossEntropyWithLogitsAsync grad');
   },
   async lseAndBackward() {
+    block();
     const x = randn(n), y = lk.softmax(x, cols), dy = randn(n);
     const want = lk.softmaxBackward(y.slice(), dy.slice(), cols);
     const p1 = lk.logSumExpAsync(x, cols), p2 = lk.softmaxBackwardAsync(y, dy, cols);
-    detach(x); detach(y); detach(dy); gc(); garbage();
+    detach(x); detach(y); detach(dy); await settle();
     assert.equal((await p1).length, rows);
     assert.deepEqual(await p2, want);
   },
   async argmaxOut() {
+    block();
     const x = randn(n), out = new Int32Array(rows);
     const p = lk.argmaxAsync(x, cols, { out });
-    detach(x); detach(out); gc(); garbage();
+    detach(x); detach(out); await settle();
     await expectDetached(p, 'argmaxAsync out');
   },
   async samplers() {
+    block();
     const x = randn(n), keep = x.slice();
     const want = lk.sampleCategorical(keep, cols, { seed: 9 });
     const p1 = lk.sampleCategoricalAsync(x, cols, { seed: 9 });
@@ -95,7 +134,7 @@ const cases = {
     const p4 = lk.gumbelTopKAsync(x, cols, 4, { seed: 5 });
     const loc = randn(n), p5 = lk.truncatedGumbelAsync(loc, 0.5, { seed: 6, out: loc });
     const g = new Float32Array(n), p6 = lk.gumbelAsync(n, { seed: 7, out: g });
-    detach(x); detach(out); detach(loc); detach(g); gc(); garbage();
+    detach(x); detach(out); detach(loc); detach(g); await settle();
     // Settle all of them before looking at any (a rejection must never go unhandled).
     const [r1, r2, r3, r4, r5, r6] = await Promise.allSettled([p1, p2, p3, p4, p5, p6]);
     assert.deepEqual(r1.value, want);
@@ -113,7 +152,9 @@ for (let it = 0; it < iterations; it++) {
   for (const [name, f] of Object.entries(cases)) {
     try {
       await f();
+      await unblock();
     } catch (e) {
+      if (exerciseOnly) continue;
       console.error(`async-detach-repro: case ${name}, iteration ${it}: ${e.stack ?? e}`);
       process.exit(1);
     }

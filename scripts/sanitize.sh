@@ -6,7 +6,7 @@
 #   SANITIZE_ITER=100 bash scripts/sanitize.sh        longer repro run (default 20)
 #   SANITIZE_TESTS="test/softmax.test.ts …"           also run these vitest files under it
 #
-# The addon is built by cmake-js with -fsanitize=address,undefined (UB is fatal) into
+# The addon is built by cmake-js with -DLK_SANITIZE=ON (-fsanitize=address,undefined, UB fatal) into
 # build-sanitize/build/Release; node loads it through LOGITKIT_PREBUILD with the ASan runtime
 # preloaded (node itself is not instrumented). Any ASan or UBSan report fails the run.
 # The repro (scripts/async-detach-repro.mjs) detaches and collects the buffers of in-flight
@@ -16,14 +16,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/build-sanitize
-FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
 
 if [ "${SANITIZE_SKIP_BUILD:-}" != 1 ]; then
-  npx cmake-js compile --out "$OUT/build" \
-    --CDCMAKE_CXX_FLAGS="$FLAGS" \
-    --CDCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" >"$OUT.log" 2>&1 || { tail -40 "$OUT.log"; exit 1; }
+  npx cmake-js compile --out "$OUT/build" --CDLK_SANITIZE=ON >"$OUT.log" 2>&1 || { tail -40 "$OUT.log"; exit 1; }
 fi
 [ -f "$OUT/build/Release/logitkit.node" ] || { echo "sanitize: no build at $OUT/build/Release" >&2; exit 1; }
+nm -D "$OUT/build/Release/logitkit.node" | grep -q __asan_report || { echo "sanitize: $OUT is not instrumented" >&2; exit 1; }
 [ -f dist/index.js ] || npm run build:ts >/dev/null
 
 LIBASAN=$(g++ -print-file-name=libasan.so)
@@ -34,7 +32,7 @@ export LOGITKIT_PREBUILD=$OUT LOGITKIT_BACKEND=native
 
 node -e "const b=require('./dist/index.cjs').backend(); if(!b.path||!b.path.startsWith('$OUT')) {console.error('sanitize: loaded',b.path); process.exit(1)}; console.log('sanitize: ASan+UBSan build', b.path, b.isa)"
 for isa in "" avx2 scalar; do
-  LOGITKIT_ISA=$isa node --expose-gc scripts/async-detach-repro.mjs "${SANITIZE_ITER:-20}"
+  UV_THREADPOOL_SIZE=1 LOGITKIT_ISA=$isa node --expose-gc scripts/async-detach-repro.mjs "${SANITIZE_ITER:-20}"
 done
 if [ -n "${SANITIZE_TESTS:-}" ]; then
   # shellcheck disable=SC2086
