@@ -17,24 +17,23 @@ const work = {
   'topkAsync 64×50257 k=50': (b) => { const x = rnd(64 * 50257), v = new Float32Array(64 * 50), ix = new Int32Array(64 * 50); return () => b.topkAsync(x, 50257, 50, true, true, v, ix); },
 };
 const reps = Number(process.env.REPS ?? 30);
+const med = (a) => a.sort((x, y) => x - y)[a.length >> 1].toFixed(0);
+// The builds alternate call by call, so that a busy machine slows both alike.
 for (const [name, make] of Object.entries(work)) {
-  const line = [name];
-  for (const [label, b] of builds) {
-    if (!b[name.split(' ')[0]]) { line.push(`${label}: n/a`); continue; }
-    const f = make(b);
-    for (let i = 0; i < 3; i++) await f();
-    const block = [], wall = [];
-    for (let i = 0; i < reps; i++) {
+  const fs = builds.map(([, b]) => make(b));
+  const block = builds.map(() => []), wall = builds.map(() => []);
+  for (const f of fs) for (let i = 0; i < 3; i++) await f();
+  for (let i = 0; i < reps; i++) {
+    for (let j = 0; j < fs.length; j++) {
       const t0 = process.hrtime.bigint();
-      const p = f();
+      const p = fs[j]();
       const t1 = process.hrtime.bigint();
       await p;
       const t2 = process.hrtime.bigint();
-      block.push(Number(t1 - t0) / 1e3);
-      wall.push(Number(t2 - t0) / 1e3);
+      block[j].push(Number(t1 - t0) / 1e3);
+      wall[j].push(Number(t2 - t0) / 1e3);
     }
-    const med = (a) => a.sort((x, y) => x - y)[a.length >> 1].toFixed(0);
-    line.push(`${label}: JS thread blocked ${med(block)} µs, call+await ${med(wall)} µs`);
   }
-  console.log(line.join(' | '));
+  const sync = builds[1][1][name.split('Async')[0]];
+  console.log(`${name}: ` + builds.map(([label], j) => `${label}: JS thread blocked ${med(block[j])} µs, call+await ${med(wall[j])} µs`).join(' | '));
 }

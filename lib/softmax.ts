@@ -70,7 +70,7 @@ export function createSoftmaxApi(k: Kernels) {
   }
 
   /**
-   * `logSumExp` off the JS thread (see {@link softmaxAsync} for what happens to the buffers).
+   * `logSumExp` off the JS thread (see `softmaxAsync` for what happens to the buffers).
    * @example const lse = await lk.logSumExpAsync(logits, vocab)
    */
   async function logSumExpAsync(x: Float32Array, cols: number, opts?: LogSumExpOptions): Promise<Float32Array> {
@@ -119,7 +119,7 @@ export function createSoftmaxApi(k: Kernels) {
   }
 
   /**
-   * `logSoftmax` off the JS thread (see {@link softmaxAsync} for what happens to the buffers).
+   * `logSoftmax` off the JS thread (see `softmaxAsync` for what happens to the buffers).
    * @example const lp = await lk.logSoftmaxAsync(logits, vocab)
    */
   async function logSoftmaxAsync(x: Float32Array, cols: number, opts?: SoftmaxOptions): Promise<Float32Array> {
@@ -138,7 +138,7 @@ export function createSoftmaxApi(k: Kernels) {
   }
 
   /**
-   * `softmaxBackward` off the JS thread (see {@link softmaxAsync} for what happens to the buffers).
+   * `softmaxBackward` off the JS thread (see `softmaxAsync` for what happens to the buffers).
    * @example const dx = await lk.softmaxBackwardAsync(y, dy, cols)
    */
   async function softmaxBackwardAsync(y: Float32Array, dy: Float32Array, cols: number, opts?: ElementwiseOptions): Promise<Float32Array> {

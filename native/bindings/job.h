@@ -10,7 +10,7 @@
 //             std::function, no heap allocation, no copy.
 //   async<J>: the job is queued on libuv's thread pool and works on PRIVATE COPIES of its
 //             buffers, taken on the JS thread when the call is made (inputs copied, outputs
-//             zero-filled, an output that is exactly an input shares that input's copy so
+//             zero-filled when small, an output that is exactly an input shares that input's copy so
 //             in-place calls stay in place). On completion, back on the JS thread, the outputs
 //             are copied into the caller's arrays if every one of them is still attached with
 //             its length unchanged; otherwise the promise rejects with a TypeError
@@ -21,8 +21,9 @@
 // `postMessage(…, [buf])` or `buf.transfer()` detach it, and the new owner may be collected (and
 // the memory freed) while a thread-pool thread is still reading or writing it. The copies make
 // that impossible for any input: the job never sees the caller's memory after the call returns.
-// The cost (two memcpy on the JS thread, one buffer per distinct array) is measured in
-// bench/async-safety.mjs and recorded in the CHANGELOG.
+// The cost (a memcpy of the inputs at the call and of the outputs at completion, on the JS
+// thread; recycled private blocks, see BlockCache) is measured by bench/async-safety.mjs and
+// recorded in the CHANGELOG.
 //
 // Completion never throws: during a worker thread's teardown Node-API calls fail, and a C++
 // exception escaping a libuv callback would abort the process, so every status is checked
@@ -31,6 +32,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -47,19 +50,86 @@ Napi::Value sync(const Napi::CallbackInfo& info) {
 
 namespace detail {
 
-struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
+// Private buffers are recycled. A fresh multi-megabyte block costs a page fault per 4 KiB page
+// on first touch and an munmap when freed, several times the memcpy itself, and the same shapes
+// recur call after call (a training or decoding loop). Blocks of 64 KiB and more are kept, by
+// power-of-two size, up to 256 MiB in all; smaller ones come from malloc, which is fast there.
+class BlockCache {
+ public:
+  static constexpr size_t kMin = size_t(1) << 16;
+  static constexpr size_t kMaxHeld = size_t(256) << 20;
+
+  static size_t capacity(size_t bytes) {
+    if (bytes < kMin) return bytes > 0 ? bytes : 1;
+    size_t c = kMin;
+    while (c < bytes) c <<= 1;
+    return c;
+  }
+  void* get(size_t cap) {
+    if (cap >= kMin) {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t i = 0; i < free_.size(); ++i) {
+        if (free_[i].first == cap) {
+          void* p = free_[i].second;
+          free_[i] = free_.back();
+          free_.pop_back();
+          held_ -= cap;
+          return p;
+        }
+      }
+    }
+    return std::malloc(cap);
+  }
+  void put(void* p, size_t cap) {
+    if (p == nullptr) return;
+    if (cap >= kMin) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (held_ + cap <= kMaxHeld) {
+        free_.emplace_back(cap, p);
+        held_ += cap;
+        return;
+      }
+    }
+    std::free(p);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::pair<size_t, void*>> free_;
+  size_t held_ = 0;
 };
+
+inline BlockCache& block_cache() {
+  static BlockCache* c = new BlockCache();  // never destroyed: jobs may finish during exit
+  return *c;
+}
 
 // One private buffer of an async job.
 struct Copy {
   const void* user = nullptr;  // the caller's memory at call time (identity only, never dereferenced later)
-  size_t bytes = 0;
-  std::unique_ptr<uint8_t, FreeDeleter> mem;
+  size_t bytes = 0, cap = 0;
+  uint8_t* mem = nullptr;
   bool filled = false;  // holds the caller's data (it is, or aliases, an input)
   int out_arg = -1;     // the argument to write back to, for an output
   const char* name = "";
   napi_typedarray_type type = napi_float32_array;
+
+  Copy() = default;
+  Copy(const Copy&) = delete;
+  Copy& operator=(const Copy&) = delete;
+  Copy(Copy&& o) noexcept { *this = std::move(o); }
+  Copy& operator=(Copy&& o) noexcept {
+    std::swap(user, o.user);
+    std::swap(bytes, o.bytes);
+    std::swap(cap, o.cap);
+    std::swap(mem, o.mem);
+    std::swap(filled, o.filled);
+    std::swap(out_arg, o.out_arg);
+    std::swap(name, o.name);
+    std::swap(type, o.type);
+    return *this;
+  }
+  ~Copy() { block_cache().put(mem, cap); }
 };
 
 template <typename T>
@@ -93,17 +163,19 @@ class Privatize {
       c = &copies_.back();
       c->user = a.data;
       c->bytes = bytes;
-      // At least one byte, so that an empty array still gets a valid, unique pointer.
-      void* p = std::calloc(bytes > 0 ? bytes : 1, 1);
-      if (p == nullptr) {
+      c->cap = BlockCache::capacity(bytes);  // at least one byte: an empty array gets a valid pointer
+      c->mem = static_cast<uint8_t*>(block_cache().get(c->cap));
+      if (c->mem == nullptr) {
         throw_error(info_.Env(), false, "ERR_LOGITKIT_OUT_OF_RANGE",
                     std::string("native: cannot allocate ") + std::to_string(bytes) + " bytes for a private copy of " +
                         a.name);
       }
-      c->mem.reset(static_cast<uint8_t*>(p));
+      // Kernels write every element of their outputs; small outputs (reductions such as total)
+      // are zeroed anyway so that nothing stale can ever be copied back.
+      if (is_out && bytes < BlockCache::kMin) std::memset(c->mem, 0, c->cap);
     }
     if (!is_out && !c->filled) {
-      if (bytes > 0) std::memcpy(c->mem.get(), a.data, bytes);
+      if (bytes > 0) std::memcpy(c->mem, a.data, bytes);
       c->filled = true;
     }
     if (is_out) {
@@ -111,7 +183,7 @@ class Privatize {
       c->name = a.name;
       c->type = K;
     }
-    a.data = reinterpret_cast<T*>(c->mem.get());
+    a.data = reinterpret_cast<T*>(c->mem);
   }
 
   const Napi::CallbackInfo& info_;
@@ -229,7 +301,7 @@ class AsyncCall {
       size_t i = 0;
       for (detail::Copy& k : copies_) {
         if (k.out_arg < 0) continue;
-        if (k.bytes > 0) std::memcpy(dst[i], k.mem.get(), k.bytes);
+        if (k.bytes > 0) std::memcpy(dst[i], k.mem, k.bytes);
         ++i;
       }
       napi_value result = nullptr;
