@@ -1,4 +1,4 @@
-// Cost of the async calls' private copies: the time the JS thread is blocked by a call (copies
+// Cost of the async calls' private copies: JS-thread CPU time per call (the copies in at the call
 // in) and the wall time of call + await (copies in and out), for two addon builds.
 //   node bench/async-safety.mjs <old.node> <new.node>
 import { createRequire } from 'node:module';
@@ -18,22 +18,28 @@ const work = {
 };
 const reps = Number(process.env.REPS ?? 30);
 const med = (a) => a.sort((x, y) => x - y)[a.length >> 1].toFixed(0);
+// CPU time of the JS (main) thread, from the scheduler: unlike wall time it does not count the
+// time other processes take on a shared machine, nor the pool threads' work.
+import { readFileSync } from 'node:fs';
+const mainCpu = () => Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e3;
 // The builds alternate call by call, so that a busy machine slows both alike.
+console.log('JS-thread CPU per call (µs, median): the async call (in + completion) vs the sync call, per build');
 for (const [name, make] of Object.entries(work)) {
   const fs = builds.map(([, b]) => make(b));
-  const block = builds.map(() => []), wall = builds.map(() => []);
+  const cpu = builds.map(() => []), wall = builds.map(() => []);
   for (const f of fs) for (let i = 0; i < 3; i++) await f();
   for (let i = 0; i < reps; i++) {
     for (let j = 0; j < fs.length; j++) {
-      const t0 = process.hrtime.bigint();
-      const p = fs[j]();
-      const t1 = process.hrtime.bigint();
-      await p;
-      const t2 = process.hrtime.bigint();
-      block[j].push(Number(t1 - t0) / 1e3);
-      wall[j].push(Number(t2 - t0) / 1e3);
+      const t0 = process.hrtime.bigint(), c0 = mainCpu();
+      await fs[j]();
+      const c1 = mainCpu();
+      cpu[j].push(c1 - c0);
+      wall[j].push(Number(process.hrtime.bigint() - t0) / 1e3);
     }
   }
-  const sync = builds[1][1][name.split('Async')[0]];
-  console.log(`${name}: ` + builds.map(([label], j) => `${label}: JS thread blocked ${med(block[j])} µs, call+await ${med(wall[j])} µs`).join(' | '));
+  // The sync call of the new build, for scale (its work is shared with the pool's threads).
+  const fn = name.split(' ')[0].replace('Async', ''), b = builds[1][1], sync = [];
+  const g = make(Object.fromEntries(Object.entries(b).map(([k, v]) => [k, k === name.split(' ')[0] ? b[fn] : v])));
+  for (let i = 0; i < reps; i++) { const c0 = mainCpu(); g(); sync.push(mainCpu() - c0); }
+  console.log(`${name}: ` + builds.map(([label], j) => `${label} ${med(cpu[j])} µs (wall ${med(wall[j])} µs)`).join(' | ') + ` | sync call ${med(sync)} µs`);
 }
