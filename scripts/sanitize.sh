@@ -21,7 +21,7 @@ if [ "${SANITIZE_SKIP_BUILD:-}" != 1 ]; then
   npx cmake-js compile --out "$OUT/build" --CDLK_SANITIZE=ON >"$OUT.log" 2>&1 || { tail -40 "$OUT.log"; exit 1; }
 fi
 [ -f "$OUT/build/Release/logitkit.node" ] || { echo "sanitize: no build at $OUT/build/Release" >&2; exit 1; }
-nm -D "$OUT/build/Release/logitkit.node" | grep -q __asan_report || { echo "sanitize: $OUT is not instrumented" >&2; exit 1; }
+nm -D "$OUT/build/Release/logitkit.node" | grep __asan_report >/dev/null || { echo "sanitize: $OUT is not instrumented" >&2; exit 1; }
 [ -f dist/index.js ] || npm run build:ts >/dev/null
 
 LIBASAN=$(g++ -print-file-name=libasan.so)

@@ -302,19 +302,28 @@ describe('concurrency', () => {
   test('the event loop stays responsive during a large async call (timer lag, generous bound)', async () => {
     if (!native) return; // the reference computes on the calling thread, by design
     const x = randomF32(1024 * 4096, 9);
+    await lk.logSoftmaxAsync(x, 4096); // warm the private-block cache
     const t0 = performance.now();
     lk.logSoftmax(x, 4096);
     const syncMs = performance.now() - t0;
     let last = performance.now(), worst = 0, ticks = 0;
-    const timer = setInterval(() => { const t = performance.now(); worst = Math.max(worst, t - last); last = t; ticks++; }, 2);
-    const ps = Array.from({ length: 6 }, () => lk.logSoftmaxAsync(x, 4096));
+    const timer = setInterval(() => { const t = performance.now(); worst = Math.max(worst, t - last); last = t; ticks++; }, 1);
     last = performance.now();
-    await Promise.all(ps);
-    await new Promise((r) => setTimeout(r, 10));
+    let pending = true;
+    const started = performance.now();
+    let took = 0;
+    const p = lk.logSoftmaxAsync(x, 4096).finally(() => { pending = false; took = performance.now() - started; });
+    let ticksWhilePending = 0;
+    while (pending) {
+      await new Promise((r) => setTimeout(r, 1));
+      if (pending) ticksWhilePending++;
+    }
+    await p;
     clearInterval(timer);
-    // The JS thread only copies the buffers (in at the call, out at completion); the six calls
-    // run synchronously would block it for 6 × syncMs. Loaded CI machines make this noisy.
-    expect(ticks).toBeGreaterThan(2);
-    expect(worst).toBeLessThan(Math.max(250, 6 * syncMs));
+    // The JS thread only copies the buffers (in at the call, out at completion), so timers keep
+    // firing while the work runs. Loaded CI machines make the lag noisy: the bound is generous.
+    expect(ticks).toBeGreaterThan(0);
+    if (took > 20) expect(ticksWhilePending).toBeGreaterThan(0); // a fast machine may finish first
+    expect(worst).toBeLessThan(Math.max(250, 2 * syncMs));
   });
 });
