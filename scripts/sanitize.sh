@@ -3,7 +3,7 @@
 #
 #   bash scripts/sanitize.sh            build (build-sanitize/), then run the checks
 #   SANITIZE_SKIP_BUILD=1 bash scripts/sanitize.sh    reuse the last build
-#   SANITIZE_ITER=100 bash scripts/sanitize.sh        longer repro run (default 20)
+#   SANITIZE_ITER=100 bash scripts/sanitize.sh        longer repro run (default 10)
 #   SANITIZE_TESTS="test/softmax.test.ts …"           also run these vitest files under it
 #
 # The addon is built by cmake-js with -DLK_SANITIZE=ON (-fsanitize=address,undefined, UB fatal) into
@@ -32,7 +32,7 @@ export LOGITKIT_PREBUILD=$OUT LOGITKIT_BACKEND=native
 
 node -e "const b=require('./dist/index.cjs').backend(); if(!b.path||!b.path.startsWith('$OUT')) {console.error('sanitize: loaded',b.path); process.exit(1)}; console.log('sanitize: ASan+UBSan build', b.path, b.isa)"
 for isa in "" avx2 scalar; do
-  UV_THREADPOOL_SIZE=1 LOGITKIT_ISA=$isa node --expose-gc scripts/async-detach-repro.mjs "${SANITIZE_ITER:-20}"
+  UV_THREADPOOL_SIZE=1 LOGITKIT_ISA=$isa node --expose-gc scripts/async-detach-repro.mjs "${SANITIZE_ITER:-10}"
 done
 if [ -n "${SANITIZE_TESTS:-}" ]; then
   # shellcheck disable=SC2086

@@ -98,6 +98,25 @@ const scenarios = {
     report({ workers: n, calls: n * 200 });
   },
 
+  // setThreads changed many times, with async work queued: no thread or descriptor leaks.
+  async threads() {
+    const { readdirSync } = await import('node:fs');
+    const count = () => ({ threads: readdirSync('/proc/self/task').length, fds: readdirSync('/proc/self/fd').length });
+    const x = rnd(64 * 4096);
+    const want = lk.logSoftmax(x, 4096);
+    lk.setThreads(4);
+    await lk.logSoftmaxAsync(x, 4096);
+    lk.setThreads(1);
+    const before = count();
+    for (let i = 0; i < 200; i++) {
+      const p = lk.logSoftmaxAsync(x, 4096);
+      lk.setThreads(1 + (i % 4));
+      assert.deepEqual(await p, want);
+    }
+    lk.setThreads(1);
+    report({ before, after: count() });
+  },
+
   // Workers terminated while their async calls are in flight: no crash, no growing RSS.
   async terminate() {
     const rounds = Number(arg ?? 30);

@@ -35,3 +35,9 @@ test.skipIf(!hasDist)('workers terminated with async calls in flight: no crash, 
   console.log(`terminate: ${r.rounds} workers, ${r.before.toFixed(1)} → ${r.after.toFixed(1)} MiB`);
   expect(r.after - r.before).toBeLessThan(200);
 });
+
+test.skipIf(!hasDist)('setThreads changed 200 times with async work queued: no thread or descriptor leak', () => {
+  const r = child(['threads']);
+  expect(r.after.threads).toBe(r.before.threads);
+  expect(r.after.fds).toBeLessThanOrEqual(r.before.fds);
+});
