@@ -55,6 +55,20 @@ const cases = {
     detach(x); await settle();
     assert.equal((await p).length, 1024 * cols);
   },
+  // Views of a SharedArrayBuffer are used in place: every JS reference dropped and collected
+  // meanwhile must not free them (the job references the views).
+  async sharedDropped() {
+    block();
+    const keep = randn(n);
+    const want = lk.logSoftmax(keep, cols);
+    const p = h((() => {
+      const x = new Float32Array(new SharedArrayBuffer(n * 4)), out = new Float32Array(new SharedArrayBuffer(n * 4));
+      x.set(keep);
+      return lk.logSoftmaxAsync(x, cols, { out });
+    })());
+    await settle();
+    assert.deepEqual(Array.from(await p), Array.from(want));
+  },
   // The repro: the output transferred while the job writes it.
   async logSoftmaxOut() {
     block();

@@ -21,6 +21,8 @@
 // `postMessage(…, [buf])` or `buf.transfer()` detach it, and the new owner may be collected (and
 // the memory freed) while a thread-pool thread is still reading or writing it. The copies make
 // that impossible for any input: the job never sees the caller's memory after the call returns.
+// Views of a SharedArrayBuffer are the exception, used in place (zero-copy): a shared buffer
+// cannot be detached or shrunk, and a reference to the view keeps its memory alive.
 // The cost (a memcpy of the inputs at the call and of the outputs at completion, on the JS
 // thread; recycled private blocks, see BlockCache) is measured by bench/async-safety.mjs and
 // recorded in the CHANGELOG.
@@ -142,7 +144,8 @@ template <> constexpr napi_typedarray_type type_of<uint32_t>() { return napi_uin
 // Gives each buffer of a job its private copy and points the job at it.
 class Privatize {
  public:
-  Privatize(const Napi::CallbackInfo& info, std::vector<Copy>& copies) : info_(info), copies_(copies) {}
+  Privatize(const Napi::CallbackInfo& info, std::vector<Copy>& copies, std::vector<napi_ref>& pins)
+      : info_(info), copies_(copies), pins_(pins) {}
 
   template <typename T, napi_typedarray_type K>
   void in(ArrayArg<T, K>& a) { take(a, false); }
@@ -150,9 +153,28 @@ class Privatize {
   void out(ArrayArg<T, K>& a) { take(a, true); }
 
  private:
+  // A view of a SharedArrayBuffer needs no copy: a shared buffer cannot be detached, transferred
+  // or shrunk, and referencing the view keeps its memory alive, so the job works on it directly
+  // (zero-copy; concurrent JS writes are then the caller's data race, never a memory error).
+  bool is_shared(int arg) {
+    napi_env env = info_.Env();
+    napi_value v = info_[size_t(arg)], ab;
+    napi_typedarray_type t;
+    size_t len, off;
+    void* data;
+    bool is_ab = true;
+    if (napi_get_typedarray_info(env, v, &t, &len, &data, &ab, &off) != napi_ok) return false;
+    if (napi_is_arraybuffer(env, ab, &is_ab) != napi_ok || is_ab) return false;
+    napi_ref ref;
+    if (napi_create_reference(env, v, 1, &ref) != napi_ok) return false;
+    pins_.push_back(ref);
+    return true;
+  }
+
   template <typename T, napi_typedarray_type K>
   void take(ArrayArg<T, K>& a, bool is_out) {
     if (a.data == nullptr) return;  // an absent optional array
+    if (is_shared(a.arg)) return;
     const size_t bytes = a.length * sizeof(T);
     Copy* c = nullptr;
     for (Copy& e : copies_) {
@@ -188,6 +210,7 @@ class Privatize {
 
   const Napi::CallbackInfo& info_;
   std::vector<Copy>& copies_;
+  std::vector<napi_ref>& pins_;
 };
 
 // The typed array `v` if it is still attached, of type `type` and exactly `bytes` long.
@@ -213,8 +236,13 @@ template <class J>
 class AsyncCall {
  public:
   explicit AsyncCall(const Napi::CallbackInfo& info) : job_(info) {
-    detail::Privatize p(info, copies_);
-    job_.buffers(p);
+    detail::Privatize p(info, copies_, pins_);
+    try {
+      job_.buffers(p);
+    } catch (...) {
+      for (napi_ref ref : pins_) napi_delete_reference(info.Env(), ref);
+      throw;
+    }
   }
 
   // Queues the job; returns its promise. `self` is released to libuv (freed in complete()).
@@ -318,6 +346,8 @@ class AsyncCall {
     for (napi_ref ref : out_refs_) {
       if (ref) napi_delete_reference(env, ref);
     }
+    for (napi_ref ref : pins_) napi_delete_reference(env, ref);
+    pins_.clear();
     if (work_) napi_delete_async_work(env, work_);
     result_ = nullptr;
     out_refs_.clear();
@@ -329,6 +359,7 @@ class AsyncCall {
   napi_deferred deferred_ = nullptr;
   napi_ref result_ = nullptr;
   std::vector<napi_ref> out_refs_;
+  std::vector<napi_ref> pins_;  // SharedArrayBuffer views the job uses in place
   napi_async_work work_ = nullptr;
 };
 
