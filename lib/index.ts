@@ -37,11 +37,13 @@ export { VERSION as version } from './version.js';
 
 export const {
   /** @function */ logSumExp,
+  /** @function */ logSumExpAsync,
   /** @function */ softmax,
   /** @function */ logSoftmax,
   /** @function */ softmaxAsync,
   /** @function */ logSoftmaxAsync,
   /** @function */ softmaxBackward,
+  /** @function */ softmaxBackwardAsync,
   /** @function */ sigmoid,
   /** @function */ logSigmoid,
   /** @function */ softplus,
@@ -52,18 +54,25 @@ export const {
   /** @function */ softmaxCrossEntropy,
   /** @function */ softmaxCrossEntropyAsync,
   /** @function */ binaryCrossEntropyWithLogits,
+  /** @function */ binaryCrossEntropyWithLogitsAsync,
 } = createXentApi(kernels);
 export const {
   /** @function */ topk,
   /** @function */ topkAsync,
   /** @function */ argmax,
+  /** @function */ argmaxAsync,
 } = createTopkApi(kernels);
 export const {
   /** @function */ gumbel,
+  /** @function */ gumbelAsync,
   /** @function */ truncatedGumbel,
+  /** @function */ truncatedGumbelAsync,
   /** @function */ sampleCategorical,
+  /** @function */ sampleCategoricalAsync,
   /** @function */ gumbelSoftmax,
+  /** @function */ gumbelSoftmaxAsync,
   /** @function */ gumbelTopK,
+  /** @function */ gumbelTopKAsync,
   /** @namespace */ sample,
 } = createSamplingApi(kernels);
 

@@ -9,7 +9,7 @@
 import type { Kernels } from './kernels/index.js';
 import { freshF32, freshI32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
-import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
+import { isRng, reserve, rngFrom, type Rng, type StreamStart } from './rng.js';
 import { wordToNormal } from './words.js';
 import { SAMPLE_KIND } from './kernels/sampling.js';
 import { bool, describe, f32, finite, integer, isDetached, nonNegative, number, optionKeys, options, outF32, outI32, positive, rowsOf, type OptionKeys } from './validate.js';
@@ -93,6 +93,8 @@ const GUMBEL_TOPK_OPTIONS = optionKeys<GumbelTopKOptions>(ROW_RANDOM, ONE_ROW_RN
 const SAMPLE_OPTIONS = optionKeys<SampleOptions>({ ...RANDOM, out: true }, ONE_RNG);
 const LOC_SCALE = optionKeys<{ loc: Param; scale: Param }>({ loc: true, scale: true });
 const MEAN_STD = optionKeys<{ mean: Param; std: Param }>({ mean: true, std: true });
+const RATE = optionKeys<{ rate: Param }>({ rate: true });
+const NO_PARAMS = optionKeys<Record<string, never>>({});
 
 /** An open uniform from the whole word, (w + ½)·2⁻³² (float64). */
 const wordToUniform64 = (w: number): number => (w + 0.5) * 2 ** -32;
@@ -106,7 +108,7 @@ const wordToUniform64 = (w: number): number => (w + 0.5) * 2 ** -32;
 function rowStreams(o: Partial<RowRandomOptions>, rows: number, cols: number, fn: string): () => { s: StreamStart; perRow: Uint32Array | null } {
   if (o.rngs === undefined) {
     const rng = rngFrom(o, fn);
-    return () => ({ s: rng.reserve(rows * cols), perRow: null });
+    return () => ({ s: reserve(rng, rows * cols, fn), perRow: null });
   }
   if (o.rng !== undefined || o.seed !== undefined) {
     throw rangeError(`${fn}: options.rngs and options.${o.rng !== undefined ? 'rng' : 'seed'} were given together; give only one of rng, seed, rngs`);
@@ -122,7 +124,7 @@ function rowStreams(o: Partial<RowRandomOptions>, rows: number, cols: number, fn
   return () => {
     const perRow = new Uint32Array(6 * rows);
     for (let r = 0; r < rows; r++) {
-      const s = (rngs[r] as Rng).reserve(cols);
+      const s = reserve(rngs[r] as Rng, cols, fn, `options.rngs[${r}]`);
       perRow.set([s.k0, s.k1, s.c0, s.c1, s.c2, s.c3], 6 * r);
     }
     return { s: { k0: 0, k1: 0, c0: 0, c1: 0, c2: 0, c3: 0 }, perRow };
@@ -143,7 +145,6 @@ function param(v: unknown, dflt: number, n: number, name: string, check: (x: unk
 
 const at = (p: Param, i: number): number => (typeof p === 'number' ? p : p[i]);
 
-const LOC_SCALE_KEYS = optionKeys<{ loc: Param; scale: Param }>({ loc: true, scale: true });
 const MVN_KEYS = optionKeys<{ mean: Float32Array; scaleTril: Float32Array }>({ mean: true, scaleTril: true });
 
 export function createSamplingApi(k: Kernels) {
@@ -155,15 +156,28 @@ export function createSamplingApi(k: Kernels) {
    * @param opts `rng` or `seed` (one of them), `loc` (default 0), `scale` (default 1, > 0), `out` (length n).
    * @example gumbel(4, { seed: 42 })
    */
+  function gumbelArgs(fn: string, n: unknown, opts: unknown) {
+    integer(n, `${fn}: n`, 0);
+    const o = options(opts, `${fn}: options`, GUMBEL_OPTIONS);
+    const loc = o.loc === undefined ? 0 : finite(o.loc, `${fn}: options.loc`);
+    const scale = o.scale === undefined ? 1 : positive(o.scale, `${fn}: options.scale`);
+    const rng = rngFrom(o, fn); // checked before the output is allocated
+    const out = outF32(o.out, n as number, `${fn}: options.out`);
+    const s = reserve(rng, n as number, fn);
+    return [out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, loc, scale] as const;
+  }
+
   function gumbel(n: number, opts?: GumbelOptions): Float32Array {
-    integer(n, 'gumbel: n', 0);
-    const o = options(opts, 'gumbel: options', GUMBEL_OPTIONS);
-    const loc = o.loc === undefined ? 0 : finite(o.loc, 'gumbel: options.loc');
-    const scale = o.scale === undefined ? 1 : positive(o.scale, 'gumbel: options.scale');
-    const rng = rngFrom(o, 'gumbel'); // checked before the output is allocated
-    const out = outF32(o.out, n, 'gumbel: options.out');
-    const s = rng.reserve(n);
-    return k.sampleGumbel(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, loc, scale);
+    return k.sampleGumbel(...gumbelArgs('gumbel', n, opts));
+  }
+
+  /**
+   * `gumbel` off the JS thread. The Rng advances when it is called (concurrent calls sharing one
+   * Rng stay deterministic); `out` is written when it completes (see `softmaxAsync`).
+   * @example await gumbelAsync(1 << 20, { seed: 42 })
+   */
+  async function gumbelAsync(n: number, opts?: GumbelOptions): Promise<Float32Array> {
+    return k.sampleGumbelAsync(...gumbelArgs('gumbelAsync', n, opts));
   }
 
   /**
@@ -179,23 +193,32 @@ export function createSamplingApi(k: Kernels) {
    * @example truncatedGumbel(new Float32Array([0, 5]), 1, { seed: 7 })
    */
   function truncatedGumbel(loc: Float32Array, T: number | Float32Array, opts?: TruncatedGumbelOptions): Float32Array {
-    const la = f32(loc, 'truncatedGumbel: loc');
+    return k.truncatedGumbel(...truncatedArgs('truncatedGumbel', loc, T, opts));
+  }
+
+  /** `truncatedGumbel` off the JS thread (Rng and buffers as for `gumbelAsync`). */
+  async function truncatedGumbelAsync(loc: Float32Array, T: number | Float32Array, opts?: TruncatedGumbelOptions): Promise<Float32Array> {
+    return k.truncatedGumbelAsync(...truncatedArgs('truncatedGumbelAsync', loc, T, opts));
+  }
+
+  function truncatedArgs(fn: string, loc: unknown, T: unknown, opts: unknown) {
+    const la = f32(loc, `${fn}: loc`);
     let t = 0;
     let tArr: Float32Array | null = null;
     if (typeof T === 'number') {
-      if (Number.isNaN(T) || T === -Infinity) throw rangeError(`truncatedGumbel: T = ${T} is out of range: expected a number > -Infinity`);
+      if (Number.isNaN(T) || T === -Infinity) throw rangeError(`${fn}: T = ${T} is out of range: expected a number > -Infinity`);
       t = T;
     } else if (T instanceof Float32Array) {
-      tArr = f32(T, 'truncatedGumbel: T');
-      if (tArr.length !== la.length) throw rangeError(`truncatedGumbel: T.length = ${tArr.length} is out of range: expected loc.length = ${la.length}`);
+      tArr = f32(T, `${fn}: T`);
+      if (tArr.length !== la.length) throw rangeError(`${fn}: T.length = ${tArr.length} is out of range: expected loc.length = ${la.length}`);
     } else {
-      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `truncatedGumbel: T must be a number or a Float32Array, received ${describe(T)}`);
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: T must be a number or a Float32Array, received ${describe(T)}`);
     }
-    const o = options(opts, 'truncatedGumbel: options', TRUNCATED_OPTIONS);
-    const rng = rngFrom(o, 'truncatedGumbel'); // checked before the output is allocated
-    const out = outF32(o.out, la.length, 'truncatedGumbel: options.out', tArr ? [la, tArr] : [la]);
-    const s = rng.reserve(la.length);
-    return k.truncatedGumbel(la, t, tArr, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
+    const o = options(opts, `${fn}: options`, TRUNCATED_OPTIONS);
+    const rng = rngFrom(o, fn); // checked before the output is allocated
+    const out = outF32(o.out, la.length, `${fn}: options.out`, tArr ? [la, tArr] : [la]);
+    const s = reserve(rng, la.length, fn);
+    return [la, t, tArr, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3] as const;
   }
 
   /**
@@ -210,15 +233,29 @@ export function createSamplingApi(k: Kernels) {
    * @param opts `rng`, `seed` or `rngs` (one Rng per row), `temperature` (default 1), `out` (an Int32Array(rows)).
    * @example sampleCategorical(logits, 50257, { temperature: 0.8, seed: 1 })
    */
-  function sampleCategorical(logits: Float32Array, cols: number, opts?: CategoricalOptions): Int32Array {
-    const x = f32(logits, 'sampleCategorical: logits');
-    const { rows } = rowsOf(x, cols, 'sampleCategorical: logits');
-    const o = options(opts, 'sampleCategorical: options', CATEGORICAL_OPTIONS);
-    const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'sampleCategorical: options.temperature');
-    const streams = rowStreams(o, rows, cols, 'sampleCategorical'); // checked before allocating
-    const out = outI32(o.out, rows, 'sampleCategorical: options.out');
+  function categoricalArgs(fn: string, logits: unknown, cols: number, opts: unknown) {
+    const x = f32(logits, `${fn}: logits`);
+    const { rows } = rowsOf(x, cols, `${fn}: logits`);
+    const o = options(opts, `${fn}: options`, CATEGORICAL_OPTIONS);
+    const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, `${fn}: options.temperature`);
+    const streams = rowStreams(o, rows, cols, fn); // checked before allocating
+    const out = outI32(o.out, rows, `${fn}: options.out`);
     const { s, perRow } = streams();
-    return k.sampleCategorical(x, cols, invT, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+    return [x, cols, invT, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow] as const;
+  }
+
+  function sampleCategorical(logits: Float32Array, cols: number, opts?: CategoricalOptions): Int32Array {
+    return k.sampleCategorical(...categoricalArgs('sampleCategorical', logits, cols, opts));
+  }
+
+  /**
+   * `sampleCategorical` off the JS thread. The Rng (or each of `rngs`) advances when it is
+   * called, so the draws equal the sync call's; `out` is written when it completes (see
+   * `softmaxAsync`).
+   * @example const next = await sampleCategoricalAsync(logits, 50257, { rng })
+   */
+  async function sampleCategoricalAsync(logits: Float32Array, cols: number, opts?: CategoricalOptions): Promise<Int32Array> {
+    return k.sampleCategoricalAsync(...categoricalArgs('sampleCategoricalAsync', logits, cols, opts));
   }
 
   /**
@@ -234,18 +271,30 @@ export function createSamplingApi(k: Kernels) {
    * @param opts `rng`, `seed` or `rngs`, `tau` (default 1), `hard` (default false), `out` for y (logits.length; may be `logits`).
    * @example const { y, index } = gumbelSoftmax(logits, 10, { tau: 0.5, seed: 3 })
    */
-  function gumbelSoftmax(logits: Float32Array, cols: number, opts?: GumbelSoftmaxOptions): GumbelSoftmaxResult {
-    const x = f32(logits, 'gumbelSoftmax: logits');
-    const { rows } = rowsOf(x, cols, 'gumbelSoftmax: logits');
-    const o = options(opts, 'gumbelSoftmax: options', GUMBEL_SOFTMAX_OPTIONS);
-    const invTau = o.tau === undefined ? 1 : 1 / positive(o.tau, 'gumbelSoftmax: options.tau');
-    const hard = bool(o.hard, 'gumbelSoftmax: options.hard', false);
-    const streams = rowStreams(o, rows, cols, 'gumbelSoftmax'); // checked before allocating
-    const y = outF32(o.out, x.length, 'gumbelSoftmax: options.out', [x]);
-    const index = freshI32(rows);
+  function gumbelSoftmaxArgs(fn: string, logits: unknown, cols: number, opts: unknown) {
+    const x = f32(logits, `${fn}: logits`);
+    const { rows } = rowsOf(x, cols, `${fn}: logits`);
+    const o = options(opts, `${fn}: options`, GUMBEL_SOFTMAX_OPTIONS);
+    const invTau = o.tau === undefined ? 1 : 1 / positive(o.tau, `${fn}: options.tau`);
+    const hard = bool(o.hard, `${fn}: options.hard`, false);
+    const streams = rowStreams(o, rows, cols, fn); // checked before allocating
+    const y = outF32(o.out, x.length, `${fn}: options.out`, [x]);
+    const index = outI32(undefined, rows, `${fn}: index`);
     const { s, perRow } = streams();
-    k.gumbelSoftmax(x, cols, invTau, hard, y, index, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
-    return { y, index };
+    return [x, cols, invTau, hard, y, index, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow] as const;
+  }
+
+  function gumbelSoftmax(logits: Float32Array, cols: number, opts?: GumbelSoftmaxOptions): GumbelSoftmaxResult {
+    const a = gumbelSoftmaxArgs('gumbelSoftmax', logits, cols, opts);
+    k.gumbelSoftmax(...a);
+    return { y: a[4], index: a[5] };
+  }
+
+  /** `gumbelSoftmax` off the JS thread (Rng and buffers as for `sampleCategoricalAsync`). */
+  async function gumbelSoftmaxAsync(logits: Float32Array, cols: number, opts?: GumbelSoftmaxOptions): Promise<GumbelSoftmaxResult> {
+    const a = gumbelSoftmaxArgs('gumbelSoftmaxAsync', logits, cols, opts);
+    await k.gumbelSoftmaxAsync(...a);
+    return { y: a[4], index: a[5] };
   }
 
   /**
@@ -261,18 +310,30 @@ export function createSamplingApi(k: Kernels) {
    * @param opts `rng`, `seed` or `rngs` (one Rng per row).
    * @example gumbelTopK(logits, 50257, 16, { seed: 5 })
    */
-  function gumbelTopK(logits: Float32Array, cols: number, k: number, opts?: GumbelTopKOptions): GumbelTopKResult {
-    const kk = k;
-    const x = f32(logits, 'gumbelTopK: logits');
-    const { rows } = rowsOf(x, cols, 'gumbelTopK: logits');
-    integer(kk, 'gumbelTopK: k', 0, cols);
-    const o = options(opts, 'gumbelTopK: options', GUMBEL_TOPK_OPTIONS);
-    const streams = rowStreams(o, rows, cols, 'gumbelTopK'); // checked before allocating
-    const indices = freshI32(rows * kk);
-    const perturbed = freshF32(rows * kk);
+  function gumbelTopKArgs(fn: string, logits: unknown, cols: number, kk: unknown, opts: unknown) {
+    const x = f32(logits, `${fn}: logits`);
+    const { rows } = rowsOf(x, cols, `${fn}: logits`);
+    integer(kk, `${fn}: k`, 0, cols);
+    const o = options(opts, `${fn}: options`, GUMBEL_TOPK_OPTIONS);
+    const n = rows * (kk as number);
+    const streams = rowStreams(o, rows, cols, fn); // checked before allocating
+    const indices = outI32(undefined, n, `${fn}: indices`);
+    const perturbed = outF32(undefined, n, `${fn}: perturbed`);
     const { s, perRow } = streams();
-    kernels.gumbelTopK(x, cols, kk, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
-    return { indices, perturbed };
+    return [x, cols, kk as number, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow] as const;
+  }
+
+  function gumbelTopK(logits: Float32Array, cols: number, kk: number, opts?: GumbelTopKOptions): GumbelTopKResult {
+    const a = gumbelTopKArgs('gumbelTopK', logits, cols, kk, opts);
+    k.gumbelTopK(...a);
+    return { indices: a[3], perturbed: a[4] };
+  }
+
+  /** `gumbelTopK` off the JS thread (Rng and buffers as for `sampleCategoricalAsync`). */
+  async function gumbelTopKAsync(logits: Float32Array, cols: number, kk: number, opts?: GumbelTopKOptions): Promise<GumbelTopKResult> {
+    const a = gumbelTopKArgs('gumbelTopKAsync', logits, cols, kk, opts);
+    await k.gumbelTopKAsync(...a);
+    return { indices: a[3], perturbed: a[4] };
   }
 
   // --- the reparameterisation table (lk.sample) -------------------------------------------------
@@ -294,13 +355,50 @@ export function createSamplingApi(k: Kernels) {
     return options(v, `${fn}: params`, keys);
   }
 
-  /** A table sampler: out[i] = a_i + b_i·X(word i) (see SamplingKernels.sampleMap), one word per draw. */
-  function mapped(kind: number, n: number, a: Param, b: Param, rng: Rng, out: Float32Array): Float32Array {
-    const s = rng.reserve(n);
+  /** A table sampler's kernel arguments: out[i] = a_i + b_i·X(word i) (see SamplingKernels.sampleMap), one word per draw. */
+  function mapped(kind: number, n: number, a: Param, b: Param, rng: Rng, out: Float32Array, fn: string) {
+    const s = reserve(rng, n, fn);
     const [aArr, av] = typeof a === 'number' ? [null, a] : [a, 0];
     const [bArr, bv] = typeof b === 'number' ? [null, b] : [b, 1];
-    return k.sampleMap(kind, out, aArr, av, bArr, bv, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
+    return [kind, out, aArr, av, bArr, bv, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3] as const;
   }
+
+  // Each table sampler's validation, shared by its sync and async forms (fn names the caller).
+  type Prep<P> = (fn: string, n: number, params: P | undefined, opts: SampleOptions | undefined) => ReturnType<typeof mapped>;
+  const normalPrep: Prep<{ mean?: Param; std?: Param }> = (fn, n, params, opts) => {
+    const { out, rng } = samplerArgs(fn, n, opts);
+    const p = paramsOf(params, fn, MEAN_STD);
+    const mean = param(p.mean, 0, n, `${fn}: params.mean`, finite);
+    const std = param(p.std, 1, n, `${fn}: params.std`, nonNegative);
+    return mapped(SAMPLE_KIND.normal, n, mean, std, rng, out(), fn);
+  };
+  const exponentialPrep: Prep<{ rate?: Param }> = (fn, n, params, opts) => {
+    const { out, rng } = samplerArgs(fn, n, opts);
+    const p = paramsOf(params, fn, RATE);
+    const rate = param(p.rate, 1, n, `${fn}: params.rate`, positive);
+    return mapped(SAMPLE_KIND.exponential, n, 0, rate, rng, out(), fn);
+  };
+  const locScalePrep = (kind: number): Prep<{ loc?: Param; scale?: Param }> => (fn, n, params, opts) => {
+    const { out, rng } = samplerArgs(fn, n, opts);
+    const p = paramsOf(params, fn, LOC_SCALE);
+    const loc = param(p.loc, 0, n, `${fn}: params.loc`, finite);
+    const scale = param(p.scale, 1, n, `${fn}: params.scale`, positive);
+    return mapped(kind, n, loc, scale, rng, out(), fn);
+  };
+  const laplacePrep = locScalePrep(SAMPLE_KIND.laplace);
+  const cauchyPrep = locScalePrep(SAMPLE_KIND.cauchy);
+  const logNormalPrep: Prep<{ mean?: Param; std?: Param }> = (fn, n, params, opts) => {
+    const { out, rng } = samplerArgs(fn, n, opts);
+    const p = paramsOf(params, fn, MEAN_STD);
+    const mean = param(p.mean, 0, n, `${fn}: params.mean`, finite);
+    const std = param(p.std, 1, n, `${fn}: params.std`, nonNegative);
+    return mapped(SAMPLE_KIND.logNormal, n, mean, std, rng, out(), fn);
+  };
+  const rademacherPrep: Prep<Record<string, never>> = (fn, n, params, opts) => {
+    const { out, rng } = samplerArgs(fn, n, opts);
+    paramsOf(params, fn, NO_PARAMS);
+    return mapped(SAMPLE_KIND.rademacher, n, 0, 1, rng, out(), fn);
+  };
 
   /**
    * n standard Gamma(shape) draws by Marsaglia & Tsang (2000), reading the Rng's words in order
@@ -356,14 +454,10 @@ export function createSamplingApi(k: Kernels) {
      * @example sample.normal(1000, { mean: 0, std: 2 }, { seed: 1 })
      */
     normal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
-      const { out, rng } = samplerArgs('sample.normal', n, opts);
-      const p = paramsOf(params, 'sample.normal', MEAN_STD);
-      const mean = param(p.mean, 0, n, 'sample.normal: params.mean', finite);
-      const std = param(p.std, 1, n, 'sample.normal: params.std', nonNegative);
-      return mapped(SAMPLE_KIND.normal, n, mean, std, rng, out());
+      return k.sampleMap(...normalPrep('sample.normal', n, params, opts));
     },
     /**
-     * Exponential(rate) = E / rate, E the full-word Exp(1) of the README's "Randomness" (one word per draw,
+     * Exponential(rate) = E / rate, E the full-word Exp(1) of the README (one word per draw,
      * 1.2e-10 ≤ E ≤ 22.2). rate may be a Float32Array of length n.
      * @param n How many draws.
      * @param params `rate` (default 1, > 0): a number or a Float32Array of length n.
@@ -372,10 +466,7 @@ export function createSamplingApi(k: Kernels) {
      * lk.sample.exponential(3, { rate: 2 }, { seed: 1 })
      */
     exponential(n: number, params?: { rate?: Param }, opts?: SampleOptions): Float32Array {
-      const { out, rng } = samplerArgs('sample.exponential', n, opts);
-      const p = paramsOf(params, 'sample.exponential', optionKeys<{ rate: Param }>({ rate: true }));
-      const rate = param(p.rate, 1, n, 'sample.exponential: params.rate', positive);
-      return mapped(SAMPLE_KIND.exponential, n, 0, rate, rng, out());
+      return k.sampleMap(...exponentialPrep('sample.exponential', n, params, opts));
     },
     /**
      * Laplace(loc, scale) = loc − scale·sgn(u − ½)·log(1 − 2|u − ½|): the word's top bit is the
@@ -387,11 +478,7 @@ export function createSamplingApi(k: Kernels) {
      * lk.sample.laplace(3, { loc: 0, scale: 0.5 }, { seed: 1 })
      */
     laplace(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
-      const { out, rng } = samplerArgs('sample.laplace', n, opts);
-      const p = paramsOf(params, 'sample.laplace', LOC_SCALE);
-      const loc = param(p.loc, 0, n, 'sample.laplace: params.loc', finite);
-      const scale = param(p.scale, 1, n, 'sample.laplace: params.scale', positive);
-      return mapped(SAMPLE_KIND.laplace, n, loc, scale, rng, out());
+      return k.sampleMap(...laplacePrep('sample.laplace', n, params, opts));
     },
     /**
      * Cauchy(loc, scale) = loc + scale·tan(π(u − ½)), one word per draw (|x − loc| ≤ 2.7e9·scale).
@@ -402,11 +489,7 @@ export function createSamplingApi(k: Kernels) {
      * lk.sample.cauchy(3, {}, { seed: 1 })
      */
     cauchy(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
-      const { out, rng } = samplerArgs('sample.cauchy', n, opts);
-      const p = paramsOf(params, 'sample.cauchy', LOC_SCALE);
-      const loc = param(p.loc, 0, n, 'sample.cauchy: params.loc', finite);
-      const scale = param(p.scale, 1, n, 'sample.cauchy: params.scale', positive);
-      return mapped(SAMPLE_KIND.cauchy, n, loc, scale, rng, out());
+      return k.sampleMap(...cauchyPrep('sample.cauchy', n, params, opts));
     },
     /**
      * exp(Normal(mean, std)) (mean / std of the underlying normal), one word per draw.
@@ -417,11 +500,7 @@ export function createSamplingApi(k: Kernels) {
      * lk.sample.logNormal(3, { mean: 0, std: 0.25 }, { seed: 1 })
      */
     logNormal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
-      const { out, rng } = samplerArgs('sample.logNormal', n, opts);
-      const p = paramsOf(params, 'sample.logNormal', MEAN_STD);
-      const mean = param(p.mean, 0, n, 'sample.logNormal: params.mean', finite);
-      const std = param(p.std, 1, n, 'sample.logNormal: params.std', nonNegative);
-      return mapped(SAMPLE_KIND.logNormal, n, mean, std, rng, out());
+      return k.sampleMap(...logNormalPrep('sample.logNormal', n, params, opts));
     },
     /**
      * ±1 with probability ½ each: +1 when the word's top bit is set (one word per draw).
@@ -432,9 +511,37 @@ export function createSamplingApi(k: Kernels) {
      * lk.sample.rademacher(8, {}, { seed: 1 }) // ±1 each
      */
     rademacher(n: number, params?: Record<string, never>, opts?: SampleOptions): Float32Array {
-      const { out, rng } = samplerArgs('sample.rademacher', n, opts);
-      paramsOf(params, 'sample.rademacher', optionKeys<Record<string, never>>({}));
-      return mapped(SAMPLE_KIND.rademacher, n, 0, 1, rng, out());
+      return k.sampleMap(...rademacherPrep('sample.rademacher', n, params, opts));
+    },
+    /**
+     * `sample.normal` off the JS thread: the Rng advances when it is called (the draws equal the
+     * sync call's), `out` is written when it completes (see `softmaxAsync`). Every table
+     * sampler has this form: normalAsync, exponentialAsync, laplaceAsync, cauchyAsync,
+     * logNormalAsync, rademacherAsync.
+     * @example const eps = await sample.normalAsync(1 << 20, {}, { rng })
+     */
+    async normalAsync(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Promise<Float32Array> {
+      return k.sampleMapAsync(...normalPrep('sample.normalAsync', n, params, opts));
+    },
+    /** `sample.exponential` off the JS thread (see `sample.normalAsync`). */
+    async exponentialAsync(n: number, params?: { rate?: Param }, opts?: SampleOptions): Promise<Float32Array> {
+      return k.sampleMapAsync(...exponentialPrep('sample.exponentialAsync', n, params, opts));
+    },
+    /** `sample.laplace` off the JS thread (see `sample.normalAsync`). */
+    async laplaceAsync(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Promise<Float32Array> {
+      return k.sampleMapAsync(...laplacePrep('sample.laplaceAsync', n, params, opts));
+    },
+    /** `sample.cauchy` off the JS thread (see `sample.normalAsync`). */
+    async cauchyAsync(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Promise<Float32Array> {
+      return k.sampleMapAsync(...cauchyPrep('sample.cauchyAsync', n, params, opts));
+    },
+    /** `sample.logNormal` off the JS thread (see `sample.normalAsync`). */
+    async logNormalAsync(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Promise<Float32Array> {
+      return k.sampleMapAsync(...logNormalPrep('sample.logNormalAsync', n, params, opts));
+    },
+    /** `sample.rademacher` off the JS thread (see `sample.normalAsync`). */
+    async rademacherAsync(n: number, params?: Record<string, never>, opts?: SampleOptions): Promise<Float32Array> {
+      return k.sampleMapAsync(...rademacherPrep('sample.rademacherAsync', n, params, opts));
     },
     /**
      * Gamma(shape, rate) (mean shape/rate) by Marsaglia–Tsang. Rejection makes the number of words
@@ -485,7 +592,7 @@ export function createSamplingApi(k: Kernels) {
      */
     gumbel(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out: fresh, rng } = samplerArgs('sample.gumbel', n, opts);
-      const p = paramsOf(params, 'sample.gumbel', LOC_SCALE_KEYS);
+      const p = paramsOf(params, 'sample.gumbel', LOC_SCALE);
       const loc = param(p.loc, 0, n, 'sample.gumbel: params.loc', finite);
       const scale = param(p.scale, 1, n, 'sample.gumbel: params.scale', positive);
       const out = fresh(); // after the params are checked: bad input allocates nothing
@@ -532,7 +639,7 @@ export function createSamplingApi(k: Kernels) {
       const shares = (a: ArrayBufferView, b: ArrayBufferView) =>
         a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
       if (o.out !== undefined && (shares(out, R) || shares(out, mean))) throw rangeError(`${fn}: options.out overlaps params: it must be a separate buffer`);
-      const eps = mapped(SAMPLE_KIND.normal, n * d, 0, 1, rng, new Float32Array(n * d));
+      const eps = k.sampleMap(...mapped(SAMPLE_KIND.normal, n * d, 0, 1, rng, new Float32Array(n * d), fn));
       for (let s = 0; s < n; s++) {
         const e = s * d;
         for (let i = 0; i < d; i++) {
@@ -543,7 +650,24 @@ export function createSamplingApi(k: Kernels) {
       }
       return out;
     },
+    /**
+     * `sample.gamma` as a promise. Rejection sampling reads a data-dependent number of words, so
+     * the Rng's advance is only known once the draws are made: this runs on the calling thread
+     * during the call (the transform is TypeScript on both backends) and settles on a later
+     * microtask. It exists so that code can treat every sampler alike; it does not free the
+     * JS thread.
+     */
+    async gammaAsync(n: number, params: { shape: number; rate?: Param }, opts?: SampleOptions): Promise<Float32Array> {
+      return sample.gamma(n, params, opts);
+    },
+    /** `sample.inverseGamma` as a promise: on the calling thread, like `sample.gammaAsync`. */
+    async inverseGammaAsync(n: number, params: { shape: number; scale?: Param }, opts?: SampleOptions): Promise<Float32Array> {
+      return sample.inverseGamma(n, params, opts);
+    },
   };
 
-  return { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample };
+  return {
+    gumbel, gumbelAsync, truncatedGumbel, truncatedGumbelAsync, sampleCategorical, sampleCategoricalAsync,
+    gumbelSoftmax, gumbelSoftmaxAsync, gumbelTopK, gumbelTopKAsync, sample,
+  };
 }

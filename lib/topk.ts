@@ -69,11 +69,11 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
   return { x: xa, cols: c, k: kk, largest, sorted, values, indices };
 }
 
-function argmaxArgs(x: unknown, cols: unknown, opts: unknown) {
-  const xa = f32(x, 'argmax: x');
-  const { rows, cols: c } = colsOf(xa, cols, 'argmax: x');
-  const o = options(opts, 'argmax: options', ARGMAX_OPTIONS);
-  const out = outI32(o.out, rows, 'argmax: options.out', [], `rows = ${rows}`);
+function argmaxArgs(x: unknown, cols: unknown, opts: unknown, fn = 'argmax') {
+  const xa = f32(x, `${fn}: x`);
+  const { rows, cols: c } = colsOf(xa, cols, `${fn}: x`);
+  const o = options(opts, `${fn}: options`, ARGMAX_OPTIONS);
+  const out = outI32(o.out, rows, `${fn}: options.out`, [], `rows = ${rows}`);
   return { x: xa, cols: c, out };
 }
 
@@ -104,13 +104,15 @@ export function createTopkApi(k: Kernels) {
   }
 
   /**
-   * `topk` on a worker thread; x and the outputs stay referenced until the promise settles.
+   * `topk` off the JS thread, resolving to `{ values, indices }`. The call copies x before it
+   * returns; the outputs are written when it completes, or, if one of them was transferred or
+   * detached meanwhile, the promise rejects with `ERR_LOGITKIT_DETACHED` and nothing is written
+   * (see `softmaxAsync`).
    * @param x Row-major logits, rows × cols (any Float32Array view).
    * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
    * @param k How many per row, 0 ≤ k ≤ cols.
    * @param opts As for `topk`.
    * @example
-   * const { values, indices } = await lk.topkAsync(logits, vocab, 50)
    */
   async function topkAsync(x: Float32Array, cols: number, k: number, opts?: TopkOptions): Promise<TopkResult> {
     const a = topkArgs('topkAsync', x, cols, k, opts);
@@ -133,5 +135,11 @@ export function createTopkApi(k: Kernels) {
     return k.argmax(a.x, a.cols, a.out);
   }
 
-  return { topk, topkAsync, argmax };
+  /** `argmax` off the JS thread (buffers as for `topkAsync`). */
+  async function argmaxAsync(x: Float32Array, cols: number, opts?: ArgmaxOptions): Promise<Int32Array> {
+    const a = argmaxArgs(x, cols, opts, 'argmaxAsync');
+    return k.argmaxAsync(a.x, a.cols, a.out);
+  }
+
+  return { topk, topkAsync, argmax, argmaxAsync };
 }

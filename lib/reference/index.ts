@@ -28,11 +28,13 @@ export class Rng extends BaseRng {
 
 export const {
   /** @function */ logSumExp,
+  /** @function */ logSumExpAsync,
   /** @function */ softmax,
   /** @function */ logSoftmax,
   /** @function */ softmaxAsync,
   /** @function */ logSoftmaxAsync,
   /** @function */ softmaxBackward,
+  /** @function */ softmaxBackwardAsync,
   /** @function */ sigmoid,
   /** @function */ logSigmoid,
   /** @function */ softplus,
@@ -43,18 +45,25 @@ export const {
   /** @function */ softmaxCrossEntropy,
   /** @function */ softmaxCrossEntropyAsync,
   /** @function */ binaryCrossEntropyWithLogits,
+  /** @function */ binaryCrossEntropyWithLogitsAsync,
 } = createXentApi(referenceKernels);
 export const {
   /** @function */ topk,
   /** @function */ topkAsync,
   /** @function */ argmax,
+  /** @function */ argmaxAsync,
 } = createTopkApi(referenceKernels);
 export const {
   /** @function */ gumbel,
+  /** @function */ gumbelAsync,
   /** @function */ truncatedGumbel,
+  /** @function */ truncatedGumbelAsync,
   /** @function */ sampleCategorical,
+  /** @function */ sampleCategoricalAsync,
   /** @function */ gumbelSoftmax,
+  /** @function */ gumbelSoftmaxAsync,
   /** @function */ gumbelTopK,
+  /** @function */ gumbelTopKAsync,
   /** @namespace */ sample,
 } = createSamplingApi(referenceKernels);
 export const {
