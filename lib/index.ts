@@ -9,6 +9,7 @@ import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
 import { createSoftmaxApi } from './softmax.js';
+import { createNceApi } from './nce.js';
 
 export { backend, setThreads, type BackendInfo } from './backend.js';
 export { Rng, type StreamStart } from './rng.js';
@@ -23,6 +24,8 @@ export type {
   GumbelTopKOptions, GumbelTopKResult, RandomOptions, RowRandomOptions, SampleOptions, Param,
 } from './sampling.js';
 export { VERSION as version } from './version.js';
+export { AliasSampler, unigramNoise } from './nce.js';
+export type { NceLogitsOptions, NceLossOptions, NceLossResult, AliasSampleOptions, SkipGramStepOptions } from './nce.js';
 
 export const {
   logSumExp, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward,
@@ -33,3 +36,4 @@ export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropy
 export const { topk, topkAsync, argmax } = createTopkApi(kernels);
 export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(kernels);
 
+export const { nceLogits, nceLoss, nceLossAsync, skipGramStep, skipGramStepAsync } = createNceApi(kernels);

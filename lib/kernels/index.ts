@@ -8,10 +8,11 @@ import type { SamplingKernels } from './sampling.js';
 import type { SoftmaxKernels } from './softmax.js';
 import type { TopkKernels } from './topk.js';
 import type { XentKernels } from './xent.js';
+import type { NceKernels } from './nce.js';
 
-export type { RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
+export type { NceKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
 
-export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels {}
+export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, NceKernels {}
 
 /** What the addon exports besides the kernels. */
 export interface NativeBinding extends Kernels {

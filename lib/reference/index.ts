@@ -10,6 +10,7 @@ import { createTopkApi } from '../topk.js';
 import { createXentApi } from '../xent.js';
 import { Rng as BaseRng } from '../rng.js';
 import { createSoftmaxApi } from '../softmax.js';
+import { AliasSampler as BaseAliasSampler, createNceApi } from '../nce.js';
 import { referenceKernels } from './kernels.js';
 
 /** An Rng whose uint32/uniform run on the reference kernels (same stream, bit for bit). */
@@ -27,4 +28,12 @@ export const {
 export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(referenceKernels);
 export const { topk, topkAsync, argmax } = createTopkApi(referenceKernels);
 export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(referenceKernels);
+export { unigramNoise } from '../nce.js';
+/** An AliasSampler whose draws run on the reference kernels (same table, same draws). */
+export class AliasSampler extends BaseAliasSampler {
+  protected override kernels(): Kernels {
+    return referenceKernels;
+  }
+}
+export const { nceLogits, nceLoss, nceLossAsync, skipGramStep, skipGramStepAsync } = createNceApi(referenceKernels);
 export { referenceKernels as kernels };

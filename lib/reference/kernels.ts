@@ -5,6 +5,7 @@ import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';
 import { topkKernels } from './topk.js';
 import { xentKernels } from './xent.js';
+import { nceKernels } from './nce.js';
 
 /** out[i] = f(word i) for the stream that starts at block (c0..c3), one block at a time. */
 function philoxMap(
@@ -30,6 +31,7 @@ export const referenceKernels: Kernels = {
   ...xentKernels,
   ...topkKernels,
   ...samplingKernels,
+  ...nceKernels,
   logSumExp: sm.logSumExp,
   softmax: sm.softmax,
   logSoftmax: sm.logSoftmax,
