@@ -308,7 +308,7 @@ describe(`skipGramStep (${TIER})`, () => {
     expectError(() => lk.skipGramStep(s.input, s.output, 8, s.centre, s.context, { sampler: q, seed: 1, mode: 'fast' as any }), RangeError, R, /mode/);
     if (native && nat) {
       // The binding re-checks what it is handed directly.
-      expect(() => nat.skipGramStep(s.input, s.output, 8, s.centre, bad, 5, q.table, null, 0, 0.1, false, 0, 0, 0, 0, 0, 0, new Int32Array(50), new Float64Array(1))).toThrow(/context\[7\]/);
+      expect(() => nat!.skipGramStep(s.input, s.output, 8, s.centre, bad, 5, q.table, null, 0, 0.1, false, 0, 0, 0, 0, 0, 0, new Int32Array(50), new Float64Array(1))).toThrow(/context\[7\]/);
     }
   });
 
