@@ -85,7 +85,6 @@ export function parseArgs(argv: string[]): Word2VecOptions {
     }
     const name = a.replace(/^--?/, '');
     if (name === 'help' || name === 'h') throw new CliError('help');
-    if (name === 'cbow') throw new CliError('--cbow is not available: logitkit trains skip-gram (pass --cbow 0 or leave it out)');
     if (name in FLAGS) {
       // word2vec.c spells flags as "-binary 1": accept a following 0/1 too.
       if (argv[i + 1] === '0' || argv[i + 1] === '1') { (o as any)[FLAGS[name]] = argv[++i] === '1'; } else (o as any)[FLAGS[name]] = true;
@@ -100,7 +99,7 @@ export function parseArgs(argv: string[]): Word2VecOptions {
     }
     if (name === 'hs' || name === 'cbow') {
       i++;
-      if (v !== '0') throw new CliError(`--${name} ${v} is not available (negative sampling / NCE skip-gram only)`);
+      if (v !== '0') throw new CliError(`--${name} ${v ?? ''} is not available: logitkit trains skip-gram with negative sampling or NCE`);
       continue;
     }
     const spec = NUM[name];
