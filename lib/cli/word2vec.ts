@@ -34,6 +34,7 @@ export interface Word2VecOptions {
   deterministic: boolean;
   quiet: boolean;
   query?: string;
+  writeCorpus?: string;
   words: string[];
   top: number;
   topics: number;
@@ -55,7 +56,9 @@ options (word2vec.c's names and defaults where they overlap; one or two dashes):
   --lowercase         lowercase tokens                  --batch N    pairs per kernel call (16384)
   --deterministic     reproducible minibatch steps (bit-identical for any --threads)
   --quiet             no progress line                  --score      print the planted-topic score
-  --query FILE        nearest neighbours by cosine of each word that follows (--top N, 10)`;
+  --query FILE        nearest neighbours by cosine of each word that follows (--top N, 10);
+                      with --score and no words: the planted-topic score of FILE's vectors
+  --write-corpus FILE write the --synthetic corpus as text (one sentence per line) and exit`;
 
 const DEFAULTS: Word2VecOptions = {
   binary: false, size: 100, window: 5, negative: 5, nce: false, minCount: 5, sample: 1e-3, iter: 5, alpha: 0.025,
@@ -91,9 +94,9 @@ export function parseArgs(argv: string[]): Word2VecOptions {
       continue;
     }
     const v = argv[i + 1];
-    if (name === 'train' || name === 'output' || name === 'query') {
+    if (name === 'train' || name === 'output' || name === 'query' || name === 'write-corpus') {
       if (v === undefined) throw new CliError(`--${name} needs a file name`);
-      (o as any)[name] = v;
+      (o as any)[name === 'write-corpus' ? 'writeCorpus' : name] = v;
       i++;
       continue;
     }
@@ -477,6 +480,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     const o = parseArgs(argv);
     if (o.query !== undefined) {
       const { words, vectors, dim } = readVectors(o.query);
+      if (o.words.length === 0 && o.score) { io.stdout.write(`topic score ${topicScore(words, vectors, dim).toFixed(4)}\n`); return 0; }
       if (o.words.length === 0) throw new CliError('--query needs at least one word after the file');
       const unit = normalise(vectors, dim);
       const index = new Map(words.map((w, i) => [w, i]));
@@ -490,6 +494,23 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       return missing === o.words.length ? 1 : 0;
     }
     if (o.train && o.synthetic !== undefined) throw new CliError('give either --train or --synthetic, not both');
+    if (o.writeCorpus !== undefined) {
+      if (o.synthetic === undefined) throw new CliError('--write-corpus needs --synthetic N');
+      const c = new SyntheticCorpus(o.synthetic, o.topics, o.vocab, o.seed);
+      const out = createWriteStream(o.writeCorpus);
+      const failed = new Promise<never>((_, rej) => out.once('error', (e) => rej(new CliError(`${o.writeCorpus}: ${e.message}`))));
+      const work = (async () => {
+        let buf = '';
+        for (const sentence of c.sentences()) {
+          buf += `${Array.from(sentence, (w) => c.names[w]).join(' ')}\n`;
+          if (buf.length > 1 << 16) { if (!out.write(buf)) await once(out, 'drain'); buf = ''; }
+        }
+        out.end(buf);
+        await once(out, 'finish');
+      })();
+      await Promise.race([work, failed]);
+      return 0;
+    }
     const r = await train(o, io);
     if (o.output) await writeVectors(o.output, r.words, r.vectors, r.size, o.binary);
     if (!o.quiet) {
