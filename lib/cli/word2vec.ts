@@ -39,6 +39,7 @@ export interface Word2VecOptions {
   top: number;
   topics: number;
   vocab: number;
+  topicMix: number;
   score: boolean;
 }
 
@@ -46,7 +47,8 @@ export const USAGE = `usage: logitkit word2vec --train FILE | --synthetic N [opt
        logitkit word2vec --query VECTORS word [word ...]
 options (word2vec.c's names and defaults where they overlap; one or two dashes):
   --train FILE        text to train on (tokens split on whitespace; streamed, any size)
-  --synthetic N       train on N tokens of a planted-topic corpus instead (see --topics, --vocab)
+  --synthetic N       train on N tokens of a planted-topic corpus instead (--topics 50, --vocab 5000,
+                      --topic-mix 0.75: the share of each sentence's tokens drawn from its topic)
   --output FILE       write the vectors (word2vec text format; --binary for the binary format)
   --size N            vector dimension (100)            --window N   max skip length (5)
   --negative K        noise words per pair (5)          --nce        NCE with the log(k·q) correction
@@ -63,7 +65,7 @@ options (word2vec.c's names and defaults where they overlap; one or two dashes):
 const DEFAULTS: Word2VecOptions = {
   binary: false, size: 100, window: 5, negative: 5, nce: false, minCount: 5, sample: 1e-3, iter: 5, alpha: 0.025,
   threads: 0, seed: 1, lowercase: false, batch: 16384, deterministic: false, quiet: false, words: [], top: 10,
-  topics: 50, vocab: 5000, score: false,
+  topics: 50, vocab: 5000, topicMix: 0.75, score: false,
 };
 
 const NUM: Record<string, [keyof Word2VecOptions, number, number, boolean]> = {
@@ -72,7 +74,7 @@ const NUM: Record<string, [keyof Word2VecOptions, number, number, boolean]> = {
   'min-count': ['minCount', 1, 2 ** 31 - 1, true], sample: ['sample', 0, 1, false], iter: ['iter', 1, 1e6, true],
   alpha: ['alpha', 0, 10, false], threads: ['threads', 1, 1024, true], seed: ['seed', 0, 2 ** 53 - 1, true],
   batch: ['batch', 1, 1 << 24, true], synthetic: ['synthetic', 1, 2 ** 53 - 1, true], top: ['top', 1, 1e6, true],
-  topics: ['topics', 1, 1e6, true], vocab: ['vocab', 1, 1e8, true],
+  topics: ['topics', 1, 1e6, true], vocab: ['vocab', 1, 1e8, true], 'topic-mix': ['topicMix', 0, 1, false],
 };
 const FLAGS: Record<string, keyof Word2VecOptions> = {
   binary: 'binary', nce: 'nce', lowercase: 'lowercase', deterministic: 'deterministic', quiet: 'quiet', score: 'score',
@@ -131,7 +133,7 @@ class XorShift {
 /**
  * The planted-topic corpus: `vocab` words split evenly over `topics` topics, word r of topic t
  * named `t<t>w<r>`. Each sentence (8–24 tokens) picks a topic uniformly; each token is, with
- * probability 0.75, a word of that topic drawn by a Zipf(1) law over the topic's words, and
+ * probability `mix` (0.75 by default), a word of that topic drawn by a Zipf(1) law over the topic's words, and
  * otherwise a word of the whole vocabulary by a Zipf(1) law over ranks (background noise). Words
  * of one topic therefore share contexts, words of different topics do not: a good embedding puts
  * a word's nearest neighbours in its own topic, which `topicScore` measures.
@@ -142,7 +144,7 @@ export class SyntheticCorpus {
   private readonly perTopic: number;
   private readonly topicCdf: Float64Array;
   private readonly globalCdf: Float64Array;
-  constructor(readonly tokens: number, readonly topics: number, readonly vocab: number, readonly seed: number) {
+  constructor(readonly tokens: number, readonly topics: number, readonly vocab: number, readonly seed: number, readonly mix = 0.75) {
     if (vocab < topics) throw new CliError(`--vocab ${vocab} must be at least --topics ${topics}`);
     this.perTopic = Math.floor(vocab / topics);
     const V = this.perTopic * topics;
@@ -169,7 +171,7 @@ export class SyntheticCorpus {
       const n = Math.min(left, 8 + (r.next() % 17));
       const t = r.next() % this.topics;
       for (let i = 0; i < n; i++) {
-        if (r.uniform() < 0.75) buf[i] = t * this.perTopic + SyntheticCorpus.pick(this.topicCdf, r.uniform());
+        if (r.uniform() < this.mix) buf[i] = t * this.perTopic + SyntheticCorpus.pick(this.topicCdf, r.uniform());
         else buf[i] = (r.next() % this.topics) * this.perTopic + SyntheticCorpus.pick(this.globalCdf, r.uniform());
       }
       left -= n;
@@ -266,7 +268,7 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
     if (!existsSync(o.train)) throw new CliError(`${o.train}: no such file`);
     if (!statSync(o.train).isFile()) throw new CliError(`${o.train}: not a regular file`);
   }
-  if (!corpus && o.synthetic !== undefined) corpus = new SyntheticCorpus(o.synthetic, o.topics, o.vocab, o.seed);
+  if (!corpus && o.synthetic !== undefined) corpus = new SyntheticCorpus(o.synthetic, o.topics, o.vocab, o.seed, o.topicMix);
   const threads = o.threads || backend().threads;
   setThreads(threads);
   const vocab = await scanVocab(o, corpus);
@@ -496,7 +498,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
     if (o.train && o.synthetic !== undefined) throw new CliError('give either --train or --synthetic, not both');
     if (o.writeCorpus !== undefined) {
       if (o.synthetic === undefined) throw new CliError('--write-corpus needs --synthetic N');
-      const c = new SyntheticCorpus(o.synthetic, o.topics, o.vocab, o.seed);
+      const c = new SyntheticCorpus(o.synthetic, o.topics, o.vocab, o.seed, o.topicMix);
       const out = createWriteStream(o.writeCorpus);
       const failed = new Promise<never>((_, rej) => out.once('error', (e) => rej(new CliError(`${o.writeCorpus}: ${e.message}`))));
       const work = (async () => {
