@@ -182,6 +182,20 @@ export class AliasSampler {
     return this.kernels().aliasSample(this.table, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
 
+  /**
+   * `sample` off the JS thread (large draws): the Rng advances at the call, so concurrent
+   * calls sharing it stay deterministic. The table and `out` stay referenced until it settles.
+   */
+  async sampleAsync(n: number, opts?: AliasSampleOptions): Promise<Int32Array> {
+    const fn = 'AliasSampler.sampleAsync';
+    const count = integer(n, `${fn}: n`, 0, 2 ** 32);
+    const o = options<AliasSampleOptions>(opts, `${fn}: options`);
+    const out = outI32(o.out, count, `${fn}: options.out`);
+    const rng = rngFrom(o, fn);
+    const s = rng.reserve(count);
+    return this.kernels().aliasSampleAsync(this.table, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
+  }
+
   /** log q(i) = log(wᵢ / Σw) for each index, in float64 (-Infinity for zero weights). */
   logProb(indices: Int32Array): Float64Array {
     const idx = i32(indices, 'AliasSampler.logProb: indices');
@@ -240,7 +254,9 @@ export function createNceApi(k: Kernels) {
    * `logNoise` holds log q(w) for each scored word (same length as scores); `null` gives
    * Δ = s (negative sampling). k is a positive integer. The native kernel rounds
    * log k + log q to float once, then the difference (≤ 1 ulp of each).
-   * @example nceLogits(scores, sampler.logNoise.length === scores.length ? sampler.logNoise : lq, 20)
+   * @example
+   * const lq = Float32Array.from(words, (w) => sampler.logNoise[w]); // log q of each scored word
+   * nceLogits(scores, lq, 20);                                         // s − log 20 − log q
    */
   function nceLogits(scores: Float32Array, logNoise: Float32Array | null, kk: number, opts?: NceLogitsOptions): Float32Array {
     const fn = 'nceLogits';

@@ -188,10 +188,13 @@ describe(`AliasSampler (${TIER})`, () => {
     }
   });
 
-  test('a large draw (split over threads) equals the reference', () => {
+  test('a large draw (split over threads) equals the reference; sampleAsync equals sample', async () => {
     const w = randomF32(777, 3, 0.1, 2);
     const a = new lk.AliasSampler(w).sample(300_001, { seed: 5 }), b = new ref.AliasSampler(w).sample(300_001, { seed: 5 });
     expectSameBits(a, b, 'draws');
+    const rng = new lk.Rng(5);
+    expectSameBits(await new lk.AliasSampler(w).sampleAsync(300_001, { rng }), a, 'async');
+    expect(rng.counter).toBe(BigInt(Math.ceil(300_001 / 4)));
   });
 
   test('logProb, probabilities, unigramNoise', () => {

@@ -24,6 +24,9 @@ export interface NceKernels {
   aliasSample(
     table: Uint32Array, out: Int32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
   ): Int32Array;
+  aliasSampleAsync(
+    table: Uint32Array, out: Int32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
+  ): Promise<Int32Array>;
   /**
    * One skip-gram SGD step: noise words drawn into `noise` (pairs × k, word i of the stream is
    * noise[i]), then the step in deterministic or hogwild mode. total[0] = Σ pair losses.

@@ -163,6 +163,7 @@ export const nceKernels: NceKernels = {
   nceLoss: (s, lq, logk, cols, scale, grad, rowLoss, total) => nceLoss(s, lq, logk, cols, scale, grad, rowLoss, total),
   nceLossAsync: async (s, lq, logk, cols, scale, grad, rowLoss, total) => nceLoss(s, lq, logk, cols, scale, grad, rowLoss, total),
   aliasSample,
+  aliasSampleAsync: async (...a) => aliasSample(...a),
   skipGramStep,
   skipGramStepAsync: async (...a) => skipGramStep(...a),
 };

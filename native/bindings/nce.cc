@@ -93,16 +93,26 @@ int64_t alias_table(const Napi::CallbackInfo& info, U32 t) {
 }
 
 // (table, out, key0, key1, ctr0..ctr3) → out
-Napi::Value AliasSample(const Napi::CallbackInfo& info) {
+std::function<void()> sample_job(const Napi::CallbackInfo& info) {
   U32 t = u32(info, 0, "table");
   I32 out = i32(info, 1, "out");
   Stream s = stream_args(info, 2);
   const int64_t V = alias_table(info, t);
-  auto fn = lk_dispatch().nce.alias_sample;
-  split_stream(int64_t(out.length), s, [&](int64_t b, int64_t n, const uint32_t* ctr) {
-    fn(t.data, V, out.data + b, n, s.key, ctr);
-  });
+  return [=] {
+    auto fn = lk_dispatch().nce.alias_sample;
+    split_stream(int64_t(out.length), s, [&](int64_t b, int64_t n, const uint32_t* ctr) {
+      fn(t.data, V, out.data + b, n, s.key, ctr);
+    });
+  };
+}
+
+Napi::Value AliasSample(const Napi::CallbackInfo& info) {
+  sample_job(info)();
   return info[1];
+}
+
+Napi::Value AliasSampleAsync(const Napi::CallbackInfo& info) {
+  return queue(info.Env(), sample_job(info), info[1], {info[0], info[1]});
 }
 
 // (input, output, dim, centre, context, k, table, logNoise|null, logk, lr, hogwild,
@@ -198,6 +208,7 @@ void register_nce(Napi::Env env, Napi::Object exports) {
   exports.Set("nceLoss", Napi::Function::New(env, NceLoss, "nceLoss"));
   exports.Set("nceLossAsync", Napi::Function::New(env, NceLossAsync, "nceLossAsync"));
   exports.Set("aliasSample", Napi::Function::New(env, AliasSample, "aliasSample"));
+  exports.Set("aliasSampleAsync", Napi::Function::New(env, AliasSampleAsync, "aliasSampleAsync"));
   exports.Set("skipGramStep", Napi::Function::New(env, SkipGramStep, "skipGramStep"));
   exports.Set("skipGramStepAsync", Napi::Function::New(env, SkipGramStepAsync, "skipGramStepAsync"));
 }
