@@ -315,6 +315,14 @@ describe(`skipGramStep (${TIER})`, () => {
     }
   });
 
+  test('no pairs: NaN, tables untouched, no draws', () => {
+    const s = setup(30, 8, 1, 2), q = new lk.AliasSampler(s.p), rng = new lk.Rng(4);
+    const before = Float32Array.from(s.input);
+    expect(lk.skipGramStep(s.input, s.output, 8, new Int32Array(0), new Int32Array(0), { sampler: q, rng })).toBeNaN();
+    expectSameBits(s.input, before, 'input');
+    expect(rng.counter).toBe(0n);
+  });
+
   test('a few steps lower the loss', () => {
     const V = 50, dim = 16, B = 2000;
     const s = setup(V, dim, B, 3);
