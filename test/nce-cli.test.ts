@@ -70,6 +70,7 @@ describe('word2vec command', () => {
     ['an unknown option', ['--frobnicate', '3'], /unknown option '--frobnicate'/],
     ['a bad number', ['--synthetic', '1000', '--size', 'big'], /--size big: expected an integer/],
     ['no corpus', [], /give --train FILE/],
+    ['an output that cannot be written', ['--synthetic', '1000', '--output', join(dir, 'no', 'such', 'dir', 'v.txt')], /v\.txt: ENOENT/],
     ['cbow', ['--cbow', '1', '--synthetic', '10'], /--cbow 1 is not available/],
     ['a query file that is not vectors', ['--query', join(dir, 'small.txt'), 'a'], /not a word2vec vectors file/],
   ];

@@ -2,7 +2,7 @@
 // options where they overlap (Mikolov et al. 2013; https://code.google.com/archive/p/word2vec/),
 // its text and binary output formats, a planted-structure synthetic corpus and nearest-neighbour
 // queries. Everything here is plain TypeScript over the public API: the kernel does the work.
-import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { AliasSampler, backend, Rng, setThreads, skipGramStep, unigramNoise } from '../index.js';
 
@@ -512,6 +512,10 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       })();
       await Promise.race([work, failed]);
       return 0;
+    }
+    if (o.output) {
+      // Fail before hours of training, not after.
+      try { closeSync(openSync(o.output, 'w')); } catch (e) { throw new CliError(`${o.output}: ${(e as Error).message}`); }
     }
     const r = await train(o, io);
     if (o.output) await writeVectors(o.output, r.words, r.vectors, r.size, o.binary);
