@@ -386,7 +386,8 @@ export function createNceApi(k: Kernels) {
    * pair order, split over threads by columns — bit-identical for any thread count and run.
    * The float64 reference (logitkit/reference) computes the same step; the native tables agree
    * with it within a few float32 ulps of each touched element plus lr·(1+k)·dim·2⁻²³·|row|²
-   * (the float dot products). 'hogwild': each pair reads the rows as they are and updates them
+   * (the float dot products). It keeps pairs × (dim + 1 + k) floats of scratch for the call,
+   * so very large batches are better split. 'hogwild': each pair reads the rows as they are and updates them
    * at once (word2vec.c's order); threads take contiguous chunks of pairs without locks
    * (Recht et al. 2011), so with several threads the result depends on timing; with one
    * thread it equals the reference's sequential mode within the same bound.
