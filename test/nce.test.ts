@@ -110,6 +110,17 @@ describe(`native nceLoss / nceLogits (${TIER})`, () => {
     }
   });
 
+  test('long rows (row-by-row path above 2048 columns) and the block boundary', () => {
+    for (const k of [2046, 2047, 2048, 3000]) {
+      const cols = k + 1, rows = 3, s = adversarial(rows * cols, k), lq = randomF32(rows * cols, k, -15, -1);
+      for (const q of [lq, null]) {
+        const a = lk.nceLoss(s, q, k, { reduction: 'none' }), e = ref.nceLoss(s, q, k, { reduction: 'none' });
+        expectClose(a.loss, e.loss, { rel: 2e-5, abs: 1e-6 * cols }, `loss k=${k}`);
+        expectClose(a.grad!, e.grad!, { abs: 4e-7, rel: 2e-6 }, `grad k=${k}`);
+      }
+    }
+  });
+
   test('in-place gradient and grad: false', () => {
     const s = randomF32(21 * 64, 3, -10, 10), lq = randomF32(s.length, 4, -12, -2);
     const e = lk.nceLoss(s, lq, 20, { reduction: 'sum' });
