@@ -279,7 +279,7 @@ export function createNceApi(k: Kernels) {
     const rows = s.length / cols;
     let grad: Float32Array | null;
     const g = o.grad;
-    if (g === undefined || g === true) grad = new Float32Array(s.length);
+    if (g === undefined || g === true) grad = outF32(undefined, s.length, `${fn}: options.grad`);
     else if (g === false) grad = null;
     else if (g instanceof Float32Array) {
       grad = outF32(g, s.length, `${fn}: options.grad`, [s]);
@@ -287,7 +287,7 @@ export function createNceApi(k: Kernels) {
     } else {
       throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.grad must be a boolean or a Float32Array, received ${describe(g)}`);
     }
-    const rowLoss = reduction === 'none' ? new Float32Array(rows) : null;
+    const rowLoss = reduction === 'none' ? outF32(undefined, rows, `${fn}: loss`) : null;
     const scale = reduction === 'mean' ? (rows > 0 ? 1 / rows : 0) : 1;
     const total = new Float64Array(1);
     const args = [s, lq, lq ? Math.log(kv) : 0, cols, scale, grad, rowLoss, total] as const;
