@@ -11,6 +11,7 @@ import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
 import { createSoftmaxApi } from './softmax.js';
+import { createNceApi } from './nce.js';
 
 export { backend, setThreads, type BackendInfo } from './backend.js';
 export { Rng, type StreamStart } from './rng.js';
@@ -34,6 +35,8 @@ export type {
   GaussianKLOptions, GaussianKLResult,
 } from './calibration.js';
 export { VERSION as version } from './version.js';
+export { AliasSampler, unigramNoise } from './nce.js';
+export type { NceLogitsOptions, NceLossOptions, NceLossResult, AliasSampleOptions, SkipGramStepOptions } from './nce.js';
 
 export const {
   /** @function */ logSumExp,
@@ -95,3 +98,10 @@ export const {
   /** @function */ gaussianKL,
 } = createCalibrationApi(kernels);
 export { reliabilityDiagramSvg } from './calibration.js';
+export const {
+  /** @function */ nceLogits,
+  /** @function */ nceLoss,
+  /** @function */ nceLossAsync,
+  /** @function */ skipGramStep,
+  /** @function */ skipGramStepAsync,
+} = createNceApi(kernels);

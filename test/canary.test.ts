@@ -190,6 +190,17 @@ function recipes(): Record<string, Case[]> {
     ],
     'sample.gumbel': [...sampler('gumbel', { loc: 1, scale: 2 })],
     'sample.multivariateNormal': sampler('multivariateNormal', { scaleTril: new Float32Array([1, 0, 0.5, 2]) }),
+    // nce family: rows of 1 + k = 6 scores (adversarial values included)
+    nceLogits: [
+      { name: 'adversarial', call: (lk) => lk.nceLogits(x, x, 5) },
+      { name: 'negative sampling', call: (lk) => lk.nceLogits(x, null, 5) },
+      { name: 'threaded', call: (lk) => lk.nceLogits(X, null, 5) },
+    ],
+    nceLoss: [
+      { name: 'mean, grad', call: (lk) => lk.nceLoss(x.subarray(0, 6 * Math.floor(x.length / 6)), null, 5, { grad: true }) },
+      { name: 'none, grad', call: (lk) => lk.nceLoss(x.subarray(0, 6 * Math.floor(x.length / 6)), null, 5, { reduction: 'none', grad: true }) },
+      { name: 'threaded', call: (lk) => lk.nceLoss(X.subarray(0, 6 * Math.floor(X.length / 6)), null, 5, { reduction: 'none', grad: true }) },
+    ],
     'Rng.uniform': [
       { name: 'n = 1000', call: (lk) => new lk.Rng(1).uniform(1000) },
       { name: 'threaded', call: (lk) => new lk.Rng(1).uniform(1 << 18) },
@@ -209,7 +220,10 @@ const NO_OUTPUT = new Set(['backend', 'setThreads', 'version', 'Rng', 'sample',
   'stochasticBeamSearch', 'beamSearch',
   // Scalars and small float64 summaries computed in TypeScript.
   'temperatureNll', 'fitTemperature', 'fitTemperatureInfo', 'reliabilityDiagram', 'expectedCalibrationError',
-  'reliabilityDiagramSvg']);
+  'reliabilityDiagramSvg',
+  // AliasSampler builds its table in TypeScript; unigramNoise returns a Float64Array computed in
+  // TypeScript; skipGramStep updates the caller's tables and returns a number.
+  'AliasSampler', 'unigramNoise', 'skipGramStep', 'skipGramStepAsync']);
 
 
 /** Every exported function, `sample.*` samplers and Rng methods that return arrays, by name. */

@@ -8,6 +8,7 @@ import sample from './sample.mjs';
 import topk from './topk.mjs';
 import beam from './beam.mjs';
 import calibration from './calibration.mjs';
+import nce from './nce.mjs';
 
 export default [
   bandwidth,
@@ -18,4 +19,5 @@ export default [
   topk,
   beam,
   calibration,
+  nce,
 ];

@@ -10,10 +10,11 @@ import type { SamplingKernels } from './sampling.js';
 import type { SoftmaxKernels } from './softmax.js';
 import type { TopkKernels } from './topk.js';
 import type { XentKernels } from './xent.js';
+import type { NceKernels } from './nce.js';
 
-export type { BeamKernels, CalibrationKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
+export type { BeamKernels, CalibrationKernels, NceKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
 
-export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, BeamKernels, CalibrationKernels {}
+export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, BeamKernels, CalibrationKernels, NceKernels {}
 
 /** What the addon exports besides the kernels. */
 export interface NativeBinding extends Kernels {

@@ -12,6 +12,7 @@ import { createTopkApi } from '../topk.js';
 import { createXentApi } from '../xent.js';
 import { Rng as BaseRng } from '../rng.js';
 import { createSoftmaxApi } from '../softmax.js';
+import { AliasSampler as BaseAliasSampler, createNceApi } from '../nce.js';
 import { referenceKernels } from './kernels.js';
 
 /**
@@ -21,6 +22,13 @@ import { referenceKernels } from './kernels.js';
  * gumbel(4, { rng: new Rng(42) }); // same words as lk.gumbel(4, { seed: 42 }), values within a few ulp
  */
 export class Rng extends BaseRng {
+  protected override kernels(): Kernels {
+    return referenceKernels;
+  }
+}
+
+/** An AliasSampler whose draws run on the reference kernels (same table, same draws). */
+export class AliasSampler extends BaseAliasSampler {
   protected override kernels(): Kernels {
     return referenceKernels;
   }
@@ -85,4 +93,12 @@ export const {
   /** @function */ gaussianKL,
 } = createCalibrationApi(referenceKernels);
 export { reliabilityDiagramSvg } from '../calibration.js';
+export const {
+  /** @function */ nceLogits,
+  /** @function */ nceLoss,
+  /** @function */ nceLossAsync,
+  /** @function */ skipGramStep,
+  /** @function */ skipGramStepAsync,
+} = createNceApi(referenceKernels);
+export { unigramNoise } from '../nce.js';
 export { referenceKernels as kernels };

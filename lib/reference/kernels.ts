@@ -8,6 +8,7 @@ import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';
 import { topkKernels } from './topk.js';
 import { xentKernels } from './xent.js';
+import { nceKernels } from './nce.js';
 
 /** out[i] = f(word i) for the stream that starts at block (c0..c3), one block at a time. */
 function philoxMap(
@@ -35,6 +36,7 @@ export const referenceKernels: Kernels = {
   ...topkKernels,
   ...samplingKernels,
   ...beamKernels,
+  ...nceKernels,
   logSumExp: sm.logSumExp,
   softmax: sm.softmax,
   logSoftmax: sm.logSoftmax,
