@@ -211,6 +211,9 @@ export function createCalibrationApi(k: Kernels) {
    * has entropy 0; a NaN anywhere makes the row's entropy NaN; ±1e30 and ±3e38 logits stay
    * finite (a row with +Infinity is NaN, as its softmax is). Absolute error about 1e-6·log C
    * (the result is a difference of two float-accumulated terms); never negative.
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param opts `temperature` (default 1, finite, > 0) and `out` (a Float32Array(rows), separate from logits).
    * @example entropy(new Float32Array([0, 0, 0, 0]), 4) // [log 4]
    */
   function entropy(logits: Float32Array, cols: number, opts?: EntropyOptions): Float32Array {
@@ -240,6 +243,9 @@ export function createCalibrationApi(k: Kernels) {
    * const loss = ce.loss + kl.loss;                                    // grad holds the sum
    * ```
    * (with 'mean' each term averages over its own rows, as the paper's two expectations do).
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param opts `reduction` (default 'mean'), `grad` (default true; false, or a Float32Array to write into), `beta` (default 1, ≥ 0), `mask` (a Uint8Array(rows)), `accumulate` (default false; needs `grad` to be a Float32Array).
    * @example klUniform(new Float32Array([2, 0, 0, 0]), 4).loss
    */
   function klUniform(logits: Float32Array, cols: number, opts?: KlUniformOptions): KlUniformResult {
@@ -283,6 +289,9 @@ export function createCalibrationApi(k: Kernels) {
    * The temperature-scaling objective and its derivatives in β = 1/T from one fused pass:
    * mean NLL = mean of lse(βx) − βx_y, Σ dNLL/dβ = Σ E_p[x] − x_y and
    * Σ d²NLL/dβ² = Σ Var_p[x] ≥ 0 (so the NLL is convex in β).
+   * @param logits Row-major logits, rows × cols, with rows = labels.length (cols = logits.length / labels.length).
+   * @param labels One class index per row (an Int32Array), each in [0, cols) or equal to `ignoreIndex`.
+   * @param opts `temperature` (default 1, > 0) and `ignoreIndex` (default −100).
    * @example temperatureNll(logits, labels, { temperature: 1.5 }).nll
    */
   function temperatureNll(logits: Float32Array, labels: Int32Array, opts?: TemperatureNllOptions): TemperatureNllResult {
@@ -305,6 +314,10 @@ export function createCalibrationApi(k: Kernels) {
    * is flat) → T = 1; the optimum at β ≤ 0 (the logits anti-correlate with the labels, checked
    * by one extra JS pass over the β → 0 limit when β drops below 1e-3) → T = Infinity;
    * no counted rows, or a label on a `-Infinity` / NaN logit → NaN.
+   * @param logits Row-major logits, rows × cols, with rows = labels.length (cols = logits.length / labels.length).
+   * @param labels One class index per row (an Int32Array), each in [0, cols) or equal to `ignoreIndex`.
+   * @param opts `maxIter` (Newton iterations at most, default 50, 1 … 10000), `tol` (relative step in β that ends it, default 1e-7, > 0) and `ignoreIndex` (default −100).
+   * @example const { temperature, temperatureStdErr, converged } = fitTemperatureInfo(valLogits, valLabels)
    */
   function fitTemperatureInfo(logits: Float32Array, labels: Int32Array, opts?: FitTemperatureOptions): FitTemperatureResult {
     const o = options<FitTemperatureOptions>(opts, 'fitTemperature: options', FITTEMPERATUREOPTIONS_KEYS);
@@ -372,6 +385,9 @@ export function createCalibrationApi(k: Kernels) {
    * (temperature scaling, Guo et al. 2017); see fitTemperatureInfo for the method, the bracket
    * and the degenerate answers (0, 1, Infinity, NaN). Converges to 1e-7 relative in β in a
    * handful of passes; cols = logits.length / labels.length.
+   * @param logits Row-major logits, rows × cols, with rows = labels.length (cols = logits.length / labels.length).
+   * @param labels One class index per row (an Int32Array), each in [0, cols) or equal to `ignoreIndex`.
+   * @param opts `maxIter` (default 50), `tol` (default 1e-7) and `ignoreIndex` (default −100), as for fitTemperatureInfo.
    * @example const T = fitTemperature(valLogits, valLabels); softmax(testLogits, C, { temperature: T })
    */
   function fitTemperature(logits: Float32Array, labels: Int32Array, opts?: FitTemperatureOptions): number {
@@ -382,6 +398,9 @@ export function createCalibrationApi(k: Kernels) {
    * Max-probability confidence and predicted class per row: confidence = max softmax(x/τ) =
    * 1/Σ exp((x − m)/τ), prediction = the first index of the row max (ties → lower index).
    * An all `-Infinity` row: 0 and 0; a row holding a NaN: NaN and −1.
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param opts `temperature` (default 1, > 0), `out` (a Float32Array(rows) for the confidences, separate from logits) and `prediction` (an Int32Array(rows) for the classes).
    * @example confidence(new Float32Array([0, 0, 1, 3]), 2) // { confidence: [0.5, 0.88], prediction: [0, 1] }
    */
   function confidence(logits: Float32Array, cols: number, opts?: ConfidenceOptions): { confidence: Float32Array; prediction: Int32Array } {
@@ -404,6 +423,9 @@ export function createCalibrationApi(k: Kernels) {
    * ECE = Σ_b (n_b/N)·|acc_b − conf_b| and MCE = max_b |acc_b − conf_b|.
    * Rows with label = ignoreIndex are skipped; a row whose logits hold a NaN counts as invalid
    * and makes ece / mce NaN.
+   * @param logits Row-major logits, rows × cols, with rows = labels.length (cols = logits.length / labels.length).
+   * @param labels One class index per row (an Int32Array), each in [0, cols) or equal to `ignoreIndex`.
+   * @param opts `bins` (default 15, 1 … 1000000), `temperature` (default 1, > 0) and `ignoreIndex` (default −100).
    * @example reliabilityDiagram(logits, labels, { bins: 10 }).ece
    */
   function reliabilityDiagram(logits: Float32Array, labels: Int32Array, opts?: CalibrationOptions): ReliabilityDiagram {
@@ -463,6 +485,9 @@ export function createCalibrationApi(k: Kernels) {
    * Expected calibration error (Naeini et al. 2015; Guo et al. 2017): Σ_b (n_b/N)·|acc_b − conf_b|
    * over `bins` (default 15) equal-width bins of max-probability confidence; see
    * reliabilityDiagram for the binning, ties, NaN and ignored rows.
+   * @param logits Row-major logits, rows × cols, with rows = labels.length (cols = logits.length / labels.length).
+   * @param labels One class index per row (an Int32Array), each in [0, cols) or equal to `ignoreIndex`.
+   * @param opts `bins` (default 15), `temperature` (default 1, > 0) and `ignoreIndex` (default −100), as for reliabilityDiagram.
    * @example expectedCalibrationError(logits, labels, { bins: 15, temperature: T })
    */
   function expectedCalibrationError(logits: Float32Array, labels: Int32Array, opts?: CalibrationOptions): number {
@@ -480,6 +505,11 @@ export function createCalibrationApi(k: Kernels) {
    * differences of exactly 0 contribute 0 even when e^(−lv₂) overflows, and large |logVar|
    * stays finite until e^lv itself overflows float32 (lv > 88.7 → +Infinity, the true value's
    * rounding). The loss is accumulated in float64.
+   * @param mu The means μ (of the first distribution), rows × dim.
+   * @param logVar The log-variances of the first distribution, mu.length of them.
+   * @param a The options (standard-normal form), or the second distribution's means μ₂ (general form, mu.length of them).
+   * @param b The second distribution's log-variances (general form only, mu.length of them).
+   * @param c The options in the general form: `reduction` (default 'mean'), `dim` (default mu.length) and `grad` (default true).
    * @example gaussianKL(mu, logVar, { dim: 32 }) // mean over rows of the per-row KL
    */
   function gaussianKL(mu: Float32Array, logVar: Float32Array, a?: Float32Array | GaussianKLOptions, b?: Float32Array, c?: GaussianKLOptions): GaussianKLResult {
@@ -531,6 +561,8 @@ export function createCalibrationApi(k: Kernels) {
  * A reliability diagram (from reliabilityDiagram) as a standalone SVG document string: accuracy
  * bars per bin, the gap to each bin's mean confidence shaded, the diagonal of perfect
  * calibration, and ECE in the caption. No DOM, no dependency; write it to a .svg file.
+ * @param d A result of reliabilityDiagram.
+ * @param opts `title` (default 'Reliability diagram'), `width` and `height` (pixels, default 360, > 0).
  * @example writeFileSync('reliability.svg', reliabilityDiagramSvg(reliabilityDiagram(logits, labels)))
  */
 export function reliabilityDiagramSvg(d: ReliabilityDiagram, opts?: ReliabilitySvgOptions): string {

@@ -149,13 +149,7 @@ const MVN_KEYS = optionKeys<{ mean: Float32Array; scaleTril: Float32Array }>({ m
 
 export function createSamplingApi(k: Kernels) {
   const kernels = k; // for gumbelTopK, whose parameter `k` (draws per row) shadows it
-  /**
-   * n draws of Gumbel(loc, scale) = loc + scale·G, G = −log(−log u), from the full-word
-   * transform (README, "Randomness"): one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.
-   * @param n How many draws (an integer ≥ 0).
-   * @param opts `rng` or `seed` (one of them), `loc` (default 0), `scale` (default 1, > 0), `out` (length n).
-   * @example gumbel(4, { seed: 42 })
-   */
+  /** Validates the arguments of `gumbel` / `gumbelAsync`, reserves their n words and returns the kernel arguments. */
   function gumbelArgs(fn: string, n: unknown, opts: unknown) {
     integer(n, `${fn}: n`, 0);
     const o = options(opts, `${fn}: options`, GUMBEL_OPTIONS);
@@ -167,6 +161,13 @@ export function createSamplingApi(k: Kernels) {
     return [out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, loc, scale] as const;
   }
 
+  /**
+   * n draws of Gumbel(loc, scale) = loc + scale·G, G = −log(−log u), from the full-word
+   * transform (README, "Randomness"): one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.
+   * @param n How many draws (an integer ≥ 0).
+   * @param opts `rng` or `seed` (one of them), `loc` (default 0), `scale` (default 1, > 0), `out` (length n).
+   * @example gumbel(4, { seed: 42 })
+   */
   function gumbel(n: number, opts?: GumbelOptions): Float32Array {
     return k.sampleGumbel(...gumbelArgs('gumbel', n, opts));
   }
@@ -174,6 +175,8 @@ export function createSamplingApi(k: Kernels) {
   /**
    * `gumbel` off the JS thread. The Rng advances when it is called (concurrent calls sharing one
    * Rng stay deterministic); `out` is written when it completes (see `softmaxAsync`).
+   * @param n How many draws (an integer ≥ 0).
+   * @param opts As for `gumbel`: `rng` or `seed` (one of them), `loc`, `scale`, `out` (length n).
    * @example await gumbelAsync(1 << 20, { seed: 42 })
    */
   async function gumbelAsync(n: number, opts?: GumbelOptions): Promise<Float32Array> {
@@ -196,11 +199,18 @@ export function createSamplingApi(k: Kernels) {
     return k.truncatedGumbel(...truncatedArgs('truncatedGumbel', loc, T, opts));
   }
 
-  /** `truncatedGumbel` off the JS thread (Rng and buffers as for `gumbelAsync`). */
+  /**
+   * `truncatedGumbel` off the JS thread (Rng and buffers as for `gumbelAsync`).
+   * @param loc The location of each sample.
+   * @param T The truncation point: a number, or one per element (loc.length).
+   * @param opts As for `truncatedGumbel`: `rng` or `seed`, and `out` (loc.length; may be `loc`).
+   * @example await truncatedGumbelAsync(new Float32Array([0, 5]), 1, { seed: 7 })
+   */
   async function truncatedGumbelAsync(loc: Float32Array, T: number | Float32Array, opts?: TruncatedGumbelOptions): Promise<Float32Array> {
     return k.truncatedGumbelAsync(...truncatedArgs('truncatedGumbelAsync', loc, T, opts));
   }
 
+  /** Validates the arguments of `truncatedGumbel` / `truncatedGumbelAsync` and reserves their words. */
   function truncatedArgs(fn: string, loc: unknown, T: unknown, opts: unknown) {
     const la = f32(loc, `${fn}: loc`);
     let t = 0;
@@ -221,6 +231,18 @@ export function createSamplingApi(k: Kernels) {
     return [la, t, tArr, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3] as const;
   }
 
+  /** Validates the arguments of `sampleCategorical` / `sampleCategoricalAsync` and reserves their words. */
+  function categoricalArgs(fn: string, logits: unknown, cols: number, opts: unknown) {
+    const x = f32(logits, `${fn}: logits`);
+    const { rows } = rowsOf(x, cols, `${fn}: logits`);
+    const o = options(opts, `${fn}: options`, CATEGORICAL_OPTIONS);
+    const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, `${fn}: options.temperature`);
+    const streams = rowStreams(o, rows, cols, fn); // checked before allocating
+    const out = outI32(o.out, rows, `${fn}: options.out`);
+    const { s, perRow } = streams();
+    return [x, cols, invT, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow] as const;
+  }
+
   /**
    * One index per row drawn from softmax(logits / temperature) by the Gumbel-max trick,
    * argmaxⱼ (xⱼ/τ + gⱼ), fused: the noise is made in registers, never stored. One word per
@@ -233,17 +255,6 @@ export function createSamplingApi(k: Kernels) {
    * @param opts `rng`, `seed` or `rngs` (one Rng per row), `temperature` (default 1), `out` (an Int32Array(rows)).
    * @example sampleCategorical(logits, 50257, { temperature: 0.8, seed: 1 })
    */
-  function categoricalArgs(fn: string, logits: unknown, cols: number, opts: unknown) {
-    const x = f32(logits, `${fn}: logits`);
-    const { rows } = rowsOf(x, cols, `${fn}: logits`);
-    const o = options(opts, `${fn}: options`, CATEGORICAL_OPTIONS);
-    const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, `${fn}: options.temperature`);
-    const streams = rowStreams(o, rows, cols, fn); // checked before allocating
-    const out = outI32(o.out, rows, `${fn}: options.out`);
-    const { s, perRow } = streams();
-    return [x, cols, invT, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow] as const;
-  }
-
   function sampleCategorical(logits: Float32Array, cols: number, opts?: CategoricalOptions): Int32Array {
     return k.sampleCategorical(...categoricalArgs('sampleCategorical', logits, cols, opts));
   }
@@ -252,10 +263,27 @@ export function createSamplingApi(k: Kernels) {
    * `sampleCategorical` off the JS thread. The Rng (or each of `rngs`) advances when it is
    * called, so the draws equal the sync call's; `out` is written when it completes (see
    * `softmaxAsync`).
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param opts As for `sampleCategorical`: `rng`, `seed` or `rngs`, `temperature`, `out` (an Int32Array(rows)).
    * @example const next = await sampleCategoricalAsync(logits, 50257, { rng })
    */
   async function sampleCategoricalAsync(logits: Float32Array, cols: number, opts?: CategoricalOptions): Promise<Int32Array> {
     return k.sampleCategoricalAsync(...categoricalArgs('sampleCategoricalAsync', logits, cols, opts));
+  }
+
+  /** Validates the arguments of `gumbelSoftmax` / `gumbelSoftmaxAsync`, allocates y and index, and reserves their words. */
+  function gumbelSoftmaxArgs(fn: string, logits: unknown, cols: number, opts: unknown) {
+    const x = f32(logits, `${fn}: logits`);
+    const { rows } = rowsOf(x, cols, `${fn}: logits`);
+    const o = options(opts, `${fn}: options`, GUMBEL_SOFTMAX_OPTIONS);
+    const invTau = o.tau === undefined ? 1 : 1 / positive(o.tau, `${fn}: options.tau`);
+    const hard = bool(o.hard, `${fn}: options.hard`, false);
+    const streams = rowStreams(o, rows, cols, fn); // checked before allocating
+    const y = outF32(o.out, x.length, `${fn}: options.out`, [x]);
+    const index = outI32(undefined, rows, `${fn}: index`);
+    const { s, perRow } = streams();
+    return [x, cols, invTau, hard, y, index, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow] as const;
   }
 
   /**
@@ -271,30 +299,37 @@ export function createSamplingApi(k: Kernels) {
    * @param opts `rng`, `seed` or `rngs`, `tau` (default 1), `hard` (default false), `out` for y (logits.length; may be `logits`).
    * @example const { y, index } = gumbelSoftmax(logits, 10, { tau: 0.5, seed: 3 })
    */
-  function gumbelSoftmaxArgs(fn: string, logits: unknown, cols: number, opts: unknown) {
-    const x = f32(logits, `${fn}: logits`);
-    const { rows } = rowsOf(x, cols, `${fn}: logits`);
-    const o = options(opts, `${fn}: options`, GUMBEL_SOFTMAX_OPTIONS);
-    const invTau = o.tau === undefined ? 1 : 1 / positive(o.tau, `${fn}: options.tau`);
-    const hard = bool(o.hard, `${fn}: options.hard`, false);
-    const streams = rowStreams(o, rows, cols, fn); // checked before allocating
-    const y = outF32(o.out, x.length, `${fn}: options.out`, [x]);
-    const index = outI32(undefined, rows, `${fn}: index`);
-    const { s, perRow } = streams();
-    return [x, cols, invTau, hard, y, index, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow] as const;
-  }
-
   function gumbelSoftmax(logits: Float32Array, cols: number, opts?: GumbelSoftmaxOptions): GumbelSoftmaxResult {
     const a = gumbelSoftmaxArgs('gumbelSoftmax', logits, cols, opts);
     k.gumbelSoftmax(...a);
     return { y: a[4], index: a[5] };
   }
 
-  /** `gumbelSoftmax` off the JS thread (Rng and buffers as for `sampleCategoricalAsync`). */
+  /**
+   * `gumbelSoftmax` off the JS thread (Rng and buffers as for `sampleCategoricalAsync`).
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param opts As for `gumbelSoftmax`: `rng`, `seed` or `rngs`, `tau`, `hard`, `out` for y.
+   * @example const { y, index } = await gumbelSoftmaxAsync(logits, 10, { tau: 0.5, seed: 3 })
+   */
   async function gumbelSoftmaxAsync(logits: Float32Array, cols: number, opts?: GumbelSoftmaxOptions): Promise<GumbelSoftmaxResult> {
     const a = gumbelSoftmaxArgs('gumbelSoftmaxAsync', logits, cols, opts);
     await k.gumbelSoftmaxAsync(...a);
     return { y: a[4], index: a[5] };
+  }
+
+  /** Validates the arguments of `gumbelTopK` / `gumbelTopKAsync`, allocates the outputs and reserves their words. */
+  function gumbelTopKArgs(fn: string, logits: unknown, cols: number, kk: unknown, opts: unknown) {
+    const x = f32(logits, `${fn}: logits`);
+    const { rows } = rowsOf(x, cols, `${fn}: logits`);
+    integer(kk, `${fn}: k`, 0, cols);
+    const o = options(opts, `${fn}: options`, GUMBEL_TOPK_OPTIONS);
+    const n = rows * (kk as number);
+    const streams = rowStreams(o, rows, cols, fn); // checked before allocating
+    const indices = outI32(undefined, n, `${fn}: indices`);
+    const perturbed = outF32(undefined, n, `${fn}: perturbed`);
+    const { s, perRow } = streams();
+    return [x, cols, kk as number, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow] as const;
   }
 
   /**
@@ -310,29 +345,23 @@ export function createSamplingApi(k: Kernels) {
    * @param opts `rng`, `seed` or `rngs` (one Rng per row).
    * @example gumbelTopK(logits, 50257, 16, { seed: 5 })
    */
-  function gumbelTopKArgs(fn: string, logits: unknown, cols: number, kk: unknown, opts: unknown) {
-    const x = f32(logits, `${fn}: logits`);
-    const { rows } = rowsOf(x, cols, `${fn}: logits`);
-    integer(kk, `${fn}: k`, 0, cols);
-    const o = options(opts, `${fn}: options`, GUMBEL_TOPK_OPTIONS);
-    const n = rows * (kk as number);
-    const streams = rowStreams(o, rows, cols, fn); // checked before allocating
-    const indices = outI32(undefined, n, `${fn}: indices`);
-    const perturbed = outF32(undefined, n, `${fn}: perturbed`);
-    const { s, perRow } = streams();
-    return [x, cols, kk as number, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow] as const;
-  }
-
-  function gumbelTopK(logits: Float32Array, cols: number, kk: number, opts?: GumbelTopKOptions): GumbelTopKResult {
-    const a = gumbelTopKArgs('gumbelTopK', logits, cols, kk, opts);
-    k.gumbelTopK(...a);
+  function gumbelTopK(logits: Float32Array, cols: number, k: number, opts?: GumbelTopKOptions): GumbelTopKResult {
+    const a = gumbelTopKArgs('gumbelTopK', logits, cols, k, opts);
+    kernels.gumbelTopK(...a);
     return { indices: a[3], perturbed: a[4] };
   }
 
-  /** `gumbelTopK` off the JS thread (Rng and buffers as for `sampleCategoricalAsync`). */
-  async function gumbelTopKAsync(logits: Float32Array, cols: number, kk: number, opts?: GumbelTopKOptions): Promise<GumbelTopKResult> {
-    const a = gumbelTopKArgs('gumbelTopKAsync', logits, cols, kk, opts);
-    await k.gumbelTopKAsync(...a);
+  /**
+   * `gumbelTopK` off the JS thread (Rng and buffers as for `sampleCategoricalAsync`).
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param k Draws per row, 0 ≤ k ≤ cols.
+   * @param opts As for `gumbelTopK`: `rng`, `seed` or `rngs` (one Rng per row).
+   * @example const { indices, perturbed } = await gumbelTopKAsync(logits, 50257, 16, { seed: 5 })
+   */
+  async function gumbelTopKAsync(logits: Float32Array, cols: number, k: number, opts?: GumbelTopKOptions): Promise<GumbelTopKResult> {
+    const a = gumbelTopKArgs('gumbelTopKAsync', logits, cols, k, opts);
+    await kernels.gumbelTopKAsync(...a);
     return { indices: a[3], perturbed: a[4] };
   }
 
@@ -518,28 +547,61 @@ export function createSamplingApi(k: Kernels) {
      * sync call's), `out` is written when it completes (see `softmaxAsync`). Every table
      * sampler has this form: normalAsync, exponentialAsync, laplaceAsync, cauchyAsync,
      * logNormalAsync, rademacherAsync.
+     * @param n How many draws.
+     * @param params As for `sample.normal`: `mean` (default 0) and `std` (default 1, ≥ 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
      * @example const eps = await sample.normalAsync(1 << 20, {}, { rng })
      */
     async normalAsync(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Promise<Float32Array> {
       return k.sampleMapAsync(...normalPrep('sample.normalAsync', n, params, opts));
     },
-    /** `sample.exponential` off the JS thread (see `sample.normalAsync`). */
+    /**
+     * `sample.exponential` off the JS thread (see `sample.normalAsync`).
+     * @param n How many draws.
+     * @param params `rate` (default 1, > 0): a number or a Float32Array of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example await sample.exponentialAsync(3, { rate: 2 }, { seed: 1 })
+     */
     async exponentialAsync(n: number, params?: { rate?: Param }, opts?: SampleOptions): Promise<Float32Array> {
       return k.sampleMapAsync(...exponentialPrep('sample.exponentialAsync', n, params, opts));
     },
-    /** `sample.laplace` off the JS thread (see `sample.normalAsync`). */
+    /**
+     * `sample.laplace` off the JS thread (see `sample.normalAsync`).
+     * @param n How many draws.
+     * @param params `loc` (default 0) and `scale` (default 1, > 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example await sample.laplaceAsync(3, { loc: 0, scale: 0.5 }, { seed: 1 })
+     */
     async laplaceAsync(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Promise<Float32Array> {
       return k.sampleMapAsync(...laplacePrep('sample.laplaceAsync', n, params, opts));
     },
-    /** `sample.cauchy` off the JS thread (see `sample.normalAsync`). */
+    /**
+     * `sample.cauchy` off the JS thread (see `sample.normalAsync`).
+     * @param n How many draws.
+     * @param params `loc` (default 0) and `scale` (default 1, > 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example await sample.cauchyAsync(3, {}, { seed: 1 })
+     */
     async cauchyAsync(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Promise<Float32Array> {
       return k.sampleMapAsync(...cauchyPrep('sample.cauchyAsync', n, params, opts));
     },
-    /** `sample.logNormal` off the JS thread (see `sample.normalAsync`). */
+    /**
+     * `sample.logNormal` off the JS thread (see `sample.normalAsync`).
+     * @param n How many draws.
+     * @param params `mean` (default 0) and `std` (default 1) of the underlying normal: numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example await sample.logNormalAsync(3, { mean: 0, std: 0.25 }, { seed: 1 })
+     */
     async logNormalAsync(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Promise<Float32Array> {
       return k.sampleMapAsync(...logNormalPrep('sample.logNormalAsync', n, params, opts));
     },
-    /** `sample.rademacher` off the JS thread (see `sample.normalAsync`). */
+    /**
+     * `sample.rademacher` off the JS thread (see `sample.normalAsync`).
+     * @param n How many draws.
+     * @param params None: pass `{}` (or undefined).
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example await sample.rademacherAsync(8, {}, { seed: 1 }) // ±1 each
+     */
     async rademacherAsync(n: number, params?: Record<string, never>, opts?: SampleOptions): Promise<Float32Array> {
       return k.sampleMapAsync(...rademacherPrep('sample.rademacherAsync', n, params, opts));
     },
@@ -588,6 +650,9 @@ export function createSamplingApi(k: Kernels) {
      * Gumbel(loc, scale) = loc + scale·G, G = −log(−log u) (the lecture's g(ε, θ) with ε ~ U(0, 1)),
      * the words and transform of `gumbel` (one word per draw, G in −3.13 … 22.87). loc / scale may
      * be Float32Arrays of length n (then loc_i + scale_i·G_i is formed in float64 and rounded once).
+     * @param n How many draws.
+     * @param params `loc` (default 0) and `scale` (default 1, > 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
      * @example sample.gumbel(1000, { loc: 0, scale: 2 }, { seed: 1 })
      */
     gumbel(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
@@ -611,6 +676,9 @@ export function createSamplingApi(k: Kernels) {
      * diagonal > 0, all finite: a Cholesky factor, as PyTorch's scale_tril). Returns n·d floats,
      * draw i in out[i·d … i·d + d − 1]; ε are the words of sample.normal (n·d words, draw-major),
      * the product is formed in float64 and rounded once. mean defaults to 0.
+     * @param n How many draws (vectors) to make.
+     * @param params `scaleTril` (required: the d × d lower-triangular factor R, row-major) and `mean` (default 0; a finite Float32Array(d)).
+     * @param opts `rng` or `seed`, and `out` (length n·d; must not share memory with params).
      * @example sample.multivariateNormal(100, { mean: new Float32Array([0, 1]), scaleTril: new Float32Array([1, 0, 0.5, 2]) }, { seed: 3 })
      */
     multivariateNormal(n: number, params: { mean?: Float32Array; scaleTril: Float32Array }, opts?: SampleOptions): Float32Array {
@@ -656,11 +724,21 @@ export function createSamplingApi(k: Kernels) {
      * during the call (the transform is TypeScript on both backends) and settles on a later
      * microtask. It exists so that code can treat every sampler alike; it does not free the
      * JS thread.
+     * @param n How many draws.
+     * @param params As for `sample.gamma`: `shape` (required, > 0) and `rate` (default 1, > 0; a number or a Float32Array of length n).
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example await sample.gammaAsync(3, { shape: 2, rate: 1 }, { seed: 1 })
      */
     async gammaAsync(n: number, params: { shape: number; rate?: Param }, opts?: SampleOptions): Promise<Float32Array> {
       return sample.gamma(n, params, opts);
     },
-    /** `sample.inverseGamma` as a promise: on the calling thread, like `sample.gammaAsync`. */
+    /**
+     * `sample.inverseGamma` as a promise: on the calling thread, like `sample.gammaAsync`.
+     * @param n How many draws.
+     * @param params As for `sample.inverseGamma`: `shape` (required, > 0) and `scale` (default 1, > 0; a number or a Float32Array of length n).
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example await sample.inverseGammaAsync(3, { shape: 3 }, { seed: 1 })
+     */
     async inverseGammaAsync(n: number, params: { shape: number; scale?: Param }, opts?: SampleOptions): Promise<Float32Array> {
       return sample.inverseGamma(n, params, opts);
     },

@@ -112,7 +112,7 @@ export function createTopkApi(k: Kernels) {
    * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
    * @param k How many per row, 0 ≤ k ≤ cols.
    * @param opts As for `topk`.
-   * @example
+   * @example const { values, indices } = await topkAsync(logits, 50257, 40)
    */
   async function topkAsync(x: Float32Array, cols: number, k: number, opts?: TopkOptions): Promise<TopkResult> {
     const a = topkArgs('topkAsync', x, cols, k, opts);
@@ -135,7 +135,13 @@ export function createTopkApi(k: Kernels) {
     return k.argmax(a.x, a.cols, a.out);
   }
 
-  /** `argmax` off the JS thread (buffers as for `topkAsync`). */
+  /**
+   * `argmax` off the JS thread (buffers as for `topkAsync`).
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts As for `argmax`: `out`, an Int32Array(rows) to write into.
+   * @example const next = await argmaxAsync(logits, 50257)
+   */
   async function argmaxAsync(x: Float32Array, cols: number, opts?: ArgmaxOptions): Promise<Int32Array> {
     const a = argmaxArgs(x, cols, opts, 'argmaxAsync');
     return k.argmaxAsync(a.x, a.cols, a.out);

@@ -369,6 +369,10 @@ export function createXentApi(k: Kernels) {
   /**
    * `binaryCrossEntropyWithLogits` off the JS thread; the inputs are copied when it is called
    * and the outputs written when it completes (see `softmaxAsync`).
+   * @param logits Logits, any length.
+   * @param targets Targets in [0, 1] (soft targets allowed), same length as logits.
+   * @param opts As for `binaryCrossEntropyWithLogits`: `reduction`, `posWeight` and `grad`.
+   * @example const { loss, grad } = await binaryCrossEntropyWithLogitsAsync(logits, targets, { posWeight: 3 })
    */
   function binaryCrossEntropyWithLogitsAsync(
     logits: Float32Array, targets: Float32Array, opts: BinaryCrossEntropyOptions & { reduction: 'none' },
