@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { kernels } from './backend.js';
+import { createDecodingApi } from './decoding.js';
 import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
@@ -22,6 +23,7 @@ export type {
   GumbelOptions, TruncatedGumbelOptions, CategoricalOptions, GumbelSoftmaxOptions, GumbelSoftmaxResult,
   GumbelTopKOptions, GumbelTopKResult, RandomOptions, RowRandomOptions, SampleOptions, Param,
 } from './sampling.js';
+export type { SampleNextOptions, SampleNextResult, LogitBias, PreviousTokens, Decoder, DecoderOptions } from './decoding.js';
 export { VERSION as version } from './version.js';
 
 export const {
@@ -33,3 +35,4 @@ export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropy
 export const { topk, topkAsync, argmax } = createTopkApi(kernels);
 export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(kernels);
 
+export const { sampleNext, sampleNextAsync, decoder } = createDecodingApi(kernels);

@@ -3,15 +3,16 @@
 // file per family (lib/kernels/<family>.ts); this file joins them. Dependency direction:
 // public API (lib/<family>.ts) → backend → {native, reference} → these contracts, which
 // import nothing but each other.
+import type { DecodingKernels } from './decoding.js';
 import type { RngKernels } from './rng.js';
 import type { SamplingKernels } from './sampling.js';
 import type { SoftmaxKernels } from './softmax.js';
 import type { TopkKernels } from './topk.js';
 import type { XentKernels } from './xent.js';
 
-export type { RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
+export type { DecodingKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
 
-export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels {}
+export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, DecodingKernels {}
 
 /** What the addon exports besides the kernels. */
 export interface NativeBinding extends Kernels {

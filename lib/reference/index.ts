@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { Kernels } from '../kernels/index.js';
+import { createDecodingApi } from '../decoding.js';
 import { createSamplingApi } from '../sampling.js';
 import { createTopkApi } from '../topk.js';
 import { createXentApi } from '../xent.js';
@@ -27,4 +28,5 @@ export const {
 export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(referenceKernels);
 export const { topk, topkAsync, argmax } = createTopkApi(referenceKernels);
 export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(referenceKernels);
+export const { sampleNext, sampleNextAsync, decoder } = createDecodingApi(referenceKernels);
 export { referenceKernels as kernels };

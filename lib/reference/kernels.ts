@@ -1,5 +1,6 @@
 // The pure-TypeScript implementation of the kernel interface (lib/kernels.ts).
 import type { Kernels } from '../kernels/index.js';
+import { decodingKernels } from './decoding.js';
 import { philoxBlock, philoxStream, wordToUniform } from './philox.js';
 import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';
@@ -30,6 +31,7 @@ export const referenceKernels: Kernels = {
   ...xentKernels,
   ...topkKernels,
   ...samplingKernels,
+  ...decodingKernels,
   logSumExp: sm.logSumExp,
   softmax: sm.softmax,
   logSoftmax: sm.logSoftmax,
