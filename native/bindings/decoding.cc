@@ -125,8 +125,10 @@ Napi::Value SampleNext(const Napi::CallbackInfo& info) {
 
 Napi::Value SampleNextAsync(const Napi::CallbackInfo& info) {
   DecodeCall c = decode_args(info);
+  // Keep every buffer argument alive until the work is done (null ones: keep x instead).
+  auto keep = [&](size_t i) { return is_null(info[i]) ? info[0] : info[i]; };
   return queue(info.Env(), [c] { run_decode(c); }, info[8],
-               {info[0], info[2], info[3], info[4], info[5], info[6], info[7], info[9], info[10], info[11], info[18]});
+               {info[0], info[2], info[3], keep(4), info[5], info[6], info[7], keep(9), keep(10), keep(11), keep(18)});
 }
 
 // (kind, in: Float64Array, out: Float64Array) → out: the deterministic exp / log / Gumbel.
