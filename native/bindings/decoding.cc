@@ -20,9 +20,10 @@ bool is_null(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
 
 void check_ids(const Napi::CallbackInfo& info, const int32_t* a, size_t n, int64_t cols, bool sorted_unique,
                const char* name) {
+  // The message is built only on failure (a string per element would cost more than the kernel).
   for (size_t i = 0; i < n; ++i) {
-    require(info, a[i] >= 0 && a[i] < cols, std::string(name) + " holds a token id outside [0, cols)");
-    if (sorted_unique && i > 0) require(info, a[i] > a[i - 1], std::string(name) + " must be sorted and unique");
+    if (!(a[i] >= 0 && a[i] < cols)) require(info, false, std::string(name) + " holds a token id outside [0, cols)");
+    if (sorted_unique && i > 0 && !(a[i] > a[i - 1])) require(info, false, std::string(name) + " must be sorted and unique");
   }
 }
 
@@ -65,7 +66,8 @@ DecodeCall decode_args(const Napi::CallbackInfo& info) {
     I32 off = i32(info, 4, "histOff");
     require(info, int64_t(off.length) == c.rows + 1, "histOff.length must be rows + 1");
     require(info, off.data[0] == 0 && size_t(off.data[c.rows]) == hist.length, "histOff must run from 0 to hist.length");
-    for (int64_t r = 0; r < c.rows; ++r) require(info, off.data[r + 1] >= off.data[r], "histOff must not decrease");
+    for (int64_t r = 0; r < c.rows; ++r)
+      if (off.data[r + 1] < off.data[r]) require(info, false, "histOff must not decrease");
     p.hist_off = off.data;
   }
   I32 bi = i32(info, 5, "biasIdx");
@@ -75,7 +77,8 @@ DecodeCall decode_args(const Napi::CallbackInfo& info) {
   }
   Napi::Float64Array bv = info[6].As<Napi::Float64Array>();
   require(info, bv.ElementLength() == bi.length, "biasVal.length must equal biasIdx.length");
-  for (size_t i = 0; i < bi.length; ++i) require(info, std::isfinite(bv.Data()[i]), "biasVal must be finite");
+  for (size_t i = 0; i < bi.length; ++i)
+    if (!std::isfinite(bv.Data()[i])) require(info, false, "biasVal must be finite");
   p.bias_idx = bi.data;
   p.bias_val = bv.Data();
   p.n_bias = int64_t(bi.length);
