@@ -224,7 +224,7 @@ export function createDecodingApi(k: Kernels) {
    * other samplers' sentinel.
    * @example sampleNext(logits, 128256, { temperature: 0.8, topK: 50, topP: 0.95, repetitionPenalty: 1.1, previousTokens, seed: 1 })
    */
-  function sampleNext(logits: Float32Array, cols: number, opts: SampleNextOptions & { returnLogProbs: true }): SampleNextResult;
+  function sampleNext(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): SampleNextResult;
   function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array;
   function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array | SampleNextResult {
     const a = sampleNextArgs('sampleNext', logits, cols, opts);
@@ -239,7 +239,7 @@ export function createDecodingApi(k: Kernels) {
    * referenced until it settles; do not transfer them meanwhile.
    * @example await sampleNextAsync(logits, cols, { topP: 0.9, seed: 2 })
    */
-  function sampleNextAsync(logits: Float32Array, cols: number, opts: SampleNextOptions & { returnLogProbs: true }): Promise<SampleNextResult>;
+  function sampleNextAsync(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): Promise<SampleNextResult>;
   function sampleNextAsync(logits: Float32Array, cols: number, opts?: SampleNextOptions): Promise<Int32Array>;
   async function sampleNextAsync(logits: Float32Array, cols: number, opts?: SampleNextOptions): Promise<Int32Array | SampleNextResult> {
     const a = sampleNextArgs('sampleNextAsync', logits, cols, opts);
