@@ -99,6 +99,9 @@ describe('deterministic float64 exp and log', () => {
     ws[0] = 0; ws[1] = 2 ** 32 - 1; ws[2] = 2 ** 31;
     const got = (k: number, v: Float64Array) => Array.from(b._decodeMath(k, v, new Float64Array(v.length)));
     expect(got(0, xs)).toEqual(Array.from(xs, detExp));
+    expect(got(3, xs)).toEqual(Array.from(xs, detExp)); // the vector form of the full-row sums
+    const odd = Float64Array.from({ length: 37 }, (_, i) => (i % 5 === 0 ? -720 - i : -i * 0.37));
+    expect(got(3, odd)).toEqual(Array.from(odd, detExp));
     expect(got(1, ls)).toEqual(Array.from(ls, detLog));
     expect(got(2, ws)).toEqual(Array.from(ws, detGumbel));
   });
