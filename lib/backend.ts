@@ -12,14 +12,14 @@ export interface BackendInfo {
   name: 'native' | 'js';
   /** The CPU tier in use ('scalar' for the js backend). */
   isa: 'avx512' | 'avx2' | 'scalar';
-  /** The best tier this CPU and OS support, before the LOGITKIT_ISA cap. */
+  /** The best tier this CPU and OS support, before the LOGITKIT_ISA cap (native only: absent on 'js'). */
   cpuIsa?: 'avx512' | 'avx2' | 'scalar';
   cuda: boolean;
   threads: number;
   version: string;
-  /** Why the native addon is not in use (one line), when it is not and that was not asked for. */
+  /** Why the native addon is not in use (one line; 'js' only, absent with LOGITKIT_BACKEND=js). */
   reason?: string;
-  /** The binary in use (native), or the one that failed to load. */
+  /** The binary in use (native), or on 'js' the one that failed to load, when one was found. */
   path?: string;
 }
 
@@ -48,10 +48,11 @@ export function backend(): BackendInfo {
 /**
  * Threads for large native calls (default: the cores available to this process). Results are
  * bit-identical for any thread count; small inputs always run on the calling thread.
+ * @param n Thread count, an integer in [1, 1024].
  * @example lk.setThreads(1) // single-threaded, e.g. inside your own worker pool
  */
 export function setThreads(n: number): void {
-  const t = integer(n, 'threads', 1, 1024);
+  const t = integer(n, 'setThreads: n', 1, 1024);
   if (native) native.setThreads(t);
   else jsThreads = t; // the reference runs on the calling thread; recorded for backend()
 }

@@ -5,7 +5,7 @@ import { DECODE_PARAM as P, DECODE_PARAMS } from './kernels/decoding.js';
 import { rangeError, typeError } from './errors.js';
 import { Rng } from './rng.js';
 import { rowStreams, type RowRandomOptions } from './sampling.js';
-import { bool, describe, f32, finite, i32, integer, nonNegative, number, options, outI32, positive, rowsOf } from './validate.js';
+import { bool, describe, f32, finite, i32, integer, nonNegative, number, optionKeys, options, outI32, positive, rowsOf } from './validate.js';
 
 /** A sparse logit bias: token → added logit. */
 export type LogitBias = Map<number, number> | Record<number, number> | { tokens: Int32Array | number[]; values: ArrayLike<number> };
@@ -64,6 +64,17 @@ export interface SampleNextResult {
   /** The topLogProbs most probable tokens per row (rows × n, best first; −1 / −Infinity past the support). */
   top?: { indices: Int32Array; logProbs: Float32Array };
 }
+
+// The names each options object accepts (anything else is a RangeError) and the exclusive
+// group: one source of randomness per call.
+const DECODE_KEYS = {
+  temperature: true, topK: true, topP: true, minP: true, repetitionPenalty: true, presencePenalty: true,
+  frequencyPenalty: true, logitBias: true, bannedTokens: true, rng: true, seed: true, rngs: true,
+} as const;
+const ONE_ROW_RNG = [['rng', 'seed', 'rngs']] as const;
+const SAMPLE_NEXT_OPTIONS = optionKeys<SampleNextOptions>(
+  { ...DECODE_KEYS, previousTokens: true, out: true, returnLogProbs: true, topLogProbs: true }, ONE_ROW_RNG);
+const DECODER_OPTIONS = optionKeys<DecoderOptions>({ ...DECODE_KEYS, prompt: true }, ONE_ROW_RNG);
 
 const EMPTY_I32 = new Int32Array(0);
 const EMPTY_F64 = new Float64Array(0);
@@ -148,7 +159,7 @@ function sampleNextArgs(fn: string, logits: unknown, cols: unknown, opts: unknow
   const x = f32(logits, `${fn}: logits`);
   const { rows, cols: c } = rowsOf(x, cols, `${fn}: logits`);
   if (c > 0x7fffffff) throw rangeError(`${fn}: cols = ${c} is out of range: expected at most 2147483647`);
-  const o = options<SampleNextOptions>(opts, `${fn}: options`);
+  const o = options(opts, `${fn}: options`, SAMPLE_NEXT_OPTIONS);
   const params = new Float64Array(DECODE_PARAMS);
   params[P.temperature] = o.temperature === undefined ? 1 : nonNegative(o.temperature, `${fn}: options.temperature`);
   params[P.topK] = o.topK === undefined ? 0 : integer(o.topK, `${fn}: options.topK`, 0);
@@ -201,7 +212,7 @@ export function createDecodingApi(k: Kernels) {
    * 2. z −= frequencyPenalty·count + presencePenalty for those tokens (OpenAI; the order vLLM uses);
    * 3. z += logitBias[t]; bannedTokens → −Infinity;
    * 4. temperature T: p ∝ exp((z − max z)/T);
-   * 5. top-k: the k largest z (ties: lower index first; +0 before −0, as `topk`);
+   * 5. top-k: the k largest z (ties, −0 and +0 included: lower index first, as `topk`);
    * 6. top-p on the distribution left by top-k: keep a token when the tokens *strictly* more
    *    probable than it sum to less than p (so tied tokens stay or go together);
    * 7. min-p on the distribution left by top-p: keep p ≥ minP · max p;
@@ -256,7 +267,7 @@ export function createDecodingApi(k: Kernels) {
    * @example const d = decoder({ temperature: 0.7, topP: 0.9, repetitionPenalty: 1.1, seed: 1 }); const t = d.next(logits, vocab)
    */
   function decoder(opts: DecoderOptions = {}): Decoder {
-    const o = options<DecoderOptions>(opts, 'decoder: options');
+    const o = options(opts, 'decoder: options', DECODER_OPTIONS);
     const { seed, prompt, ...rest } = o;
     const rng = rest.rng ?? (rest.rngs === undefined && seed !== undefined ? new Rng(seed) : undefined);
     let histories: number[][] = prompt ? prompt.map((p) => Array.from(p)) : [];

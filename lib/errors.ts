@@ -2,6 +2,7 @@
 export type LogitkitErrorCode =
   | 'ERR_LOGITKIT_INVALID_ARG_TYPE'
   | 'ERR_LOGITKIT_OUT_OF_RANGE'
+  | 'ERR_LOGITKIT_UNKNOWN_OPTION'
   | 'ERR_LOGITKIT_DETACHED'
   | 'ERR_LOGITKIT_NATIVE_UNAVAILABLE'
   | 'ERR_LOGITKIT_BAD_ENV'
@@ -17,8 +18,8 @@ export function typeError(code: LogitkitErrorCode, message: string): TypeError &
   return e;
 }
 
-export function rangeError(message: string): RangeError & LogitkitError {
+export function rangeError(message: string, code: LogitkitErrorCode = 'ERR_LOGITKIT_OUT_OF_RANGE'): RangeError & LogitkitError {
   const e = new RangeError(message) as RangeError & LogitkitError;
-  e.code = 'ERR_LOGITKIT_OUT_OF_RANGE';
+  e.code = code;
   return e;
 }

@@ -17,6 +17,7 @@ export type { LogitkitError, LogitkitErrorCode } from './errors.js';
 export type { SoftmaxOptions, LogSumExpOptions, ElementwiseOptions } from './softmax.js';
 export type {
   Reduction, SoftmaxCrossEntropyOptions, SoftmaxCrossEntropyResult, BinaryCrossEntropyOptions, BinaryCrossEntropyResult,
+  CrossEntropyGrad,
 } from './xent.js';
 export type { TopkOptions, TopkResult, ArgmaxOptions } from './topk.js';
 export type {
@@ -27,12 +28,39 @@ export type { SampleNextOptions, SampleNextResult, LogitBias, PreviousTokens, De
 export { VERSION as version } from './version.js';
 
 export const {
-  logSumExp, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward,
-  sigmoid, logSigmoid, softplus, logit,
+  /** @function */ logSumExp,
+  /** @function */ softmax,
+  /** @function */ logSoftmax,
+  /** @function */ softmaxAsync,
+  /** @function */ logSoftmaxAsync,
+  /** @function */ softmaxBackward,
+  /** @function */ sigmoid,
+  /** @function */ logSigmoid,
+  /** @function */ softplus,
+  /** @function */ logit,
 } = createSoftmaxApi(kernels);
 
-export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(kernels);
-export const { topk, topkAsync, argmax } = createTopkApi(kernels);
-export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(kernels);
+export const {
+  /** @function */ softmaxCrossEntropy,
+  /** @function */ softmaxCrossEntropyAsync,
+  /** @function */ binaryCrossEntropyWithLogits,
+} = createXentApi(kernels);
+export const {
+  /** @function */ topk,
+  /** @function */ topkAsync,
+  /** @function */ argmax,
+} = createTopkApi(kernels);
+export const {
+  /** @function */ gumbel,
+  /** @function */ truncatedGumbel,
+  /** @function */ sampleCategorical,
+  /** @function */ gumbelSoftmax,
+  /** @function */ gumbelTopK,
+  /** @namespace */ sample,
+} = createSamplingApi(kernels);
 
-export const { sampleNext, sampleNextAsync, decoder } = createDecodingApi(kernels);
+export const {
+  /** @function */ sampleNext,
+  /** @function */ sampleNextAsync,
+  /** @function */ decoder,
+} = createDecodingApi(kernels);

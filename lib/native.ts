@@ -112,10 +112,17 @@ function fixes(failure: LoadFailure, cause: string, path: string | undefined, ro
       }
       break;
     case 'not-found':
+      if (process.env.LOGITKIT_PREBUILD) {
+        // The override replaces the package directory, so the package's own prebuild was never
+        // looked at: the variable is the first thing to fix.
+        const dir = process.env.LOGITKIT_PREBUILD;
+        const state = existsSync(dir) ? `has no prebuilds/${tuple}/*.node` : 'does not exist';
+        out.push(`LOGITKIT_PREBUILD=${dir} ${state}: point it at the directory that contains prebuilds/${tuple}/, or unset it to load the binary shipped in ${join(root, 'prebuilds', tuple)}`);
+      }
       if (tuple !== SHIPPED) {
         out.push(`logitkit ships a prebuilt binary for ${SHIPPED} only; on ${tuple} ${fromSource}`);
       } else {
-        out.push(`reinstall logitkit so that ${join(root, 'prebuilds', tuple)} is present (a bundler or a "files" filter may have dropped it; copy that folder along, or point LOGITKIT_PREBUILD at a directory that holds prebuilds/${tuple}/)`);
+        out.push(`${out.length ? 'or ' : ''}reinstall logitkit so that ${join(root, 'prebuilds', tuple)} is present (a bundler or a "files" filter may have dropped it; copy that folder along, or point LOGITKIT_PREBUILD at a directory that holds prebuilds/${tuple}/)`);
         out.push(`or ${fromSource}`);
       }
       break;

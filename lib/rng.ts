@@ -1,13 +1,14 @@
-// Rng: a Philox4x32-10 key and a 128-bit block counter, owned by JS (API.md "Random
-// numbers"). A call reserves the blocks it will consume up front, so concurrent and async
-// calls sharing one Rng stay deterministic, and every backend and thread split sees the same
+// Rng: a Philox4x32-10 key and a 128-bit block counter, owned by JS (Salmon et al.,
+// "Parallel random numbers: as easy as 1, 2, 3", SC 2011). A call reserves the blocks it
+// will consume up front, so concurrent and async calls sharing one Rng stay deterministic, and every backend and thread split sees the same
 // draws: draw i of a call uses block counter + ⌊i/4⌋, word i mod 4.
 import { kernels } from './backend.js';
 import type { Kernels } from './kernels/index.js';
 import { rangeError, typeError } from './errors.js';
-import { describe, integer, options } from './validate.js';
+import { describe, integer, optionKeys, options } from './validate.js';
 
 const TWO32 = 2 ** 32;
+const OUT_ONLY = optionKeys<{ out: unknown }>({ out: true });
 
 /** A reserved stretch of the stream: the key and the first block of a call. */
 export interface StreamStart {
@@ -19,6 +20,17 @@ export interface StreamStart {
   c3: number;
 }
 
+/**
+ * A Philox4x32-10 stream (Salmon et al. 2011): a 64-bit key from the seed and a 128-bit block
+ * counter. Every stochastic function takes `{ rng }` (or `{ seed }` for a fresh one) and
+ * reserves the blocks it needs when it is called, so the same seed gives the same draws on
+ * every backend, CPU tier and thread count, also across `...Async` calls.
+ * @example
+ * const rng = new lk.Rng(42);
+ * const noise = lk.gumbel(4, { rng });                 // the first 4 words (one block)
+ * const pick = lk.sampleCategorical(logits, cols, { rng }); // the next rows·cols words
+ * new lk.Rng(0).uint32(4); // [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8] (Philox known answer)
+ */
 export class Rng {
   /** Key words [seed mod 2³², ⌊seed / 2³²⌋ mod 2³²]. */
   readonly key: readonly [number, number];
@@ -29,15 +41,19 @@ export class Rng {
     return kernels;
   }
 
+  /**
+   * A stream at counter 0 with key [seed mod 2³², ⌊seed / 2³²⌋ mod 2³²].
+   * @param seed An integer in [0, 2⁶⁴): a number (up to 2⁵³) or a bigint.
+   */
   constructor(seed: number | bigint) {
     if (typeof seed === 'bigint') {
-      if (seed < 0n || seed >= 1n << 64n) throw rangeError(`seed = ${seed} is out of range: expected an integer in [0, 2^64)`);
+      if (seed < 0n || seed >= 1n << 64n) throw rangeError(`Rng: seed = ${seed} is out of range: expected an integer in [0, 2^64)`);
       this.key = [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
     } else if (typeof seed === 'number') {
-      integer(seed, 'seed', 0);
+      integer(seed, 'Rng: seed', 0);
       this.key = [seed % TWO32, Math.floor(seed / TWO32) % TWO32];
     } else {
-      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `seed must be a number or bigint, received ${describe(seed)}`);
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng: seed must be a number or a bigint, received ${describe(seed)}`);
     }
   }
 
@@ -47,10 +63,17 @@ export class Rng {
     return (BigInt(c[3]) << 96n) | (BigInt(c[2]) << 64n) | (BigInt(c[1]) << 32n) | BigInt(c[0]);
   }
 
-  /** Skips `blocks` blocks (4 words each) of the stream. */
+  /**
+   * Skips `blocks` blocks (4 words each) of the stream.
+   * @param blocks How many 4-word blocks to skip (≥ 0).
+   * @example
+   * new lk.Rng(1).advance(10) // skip 40 words
+   */
   advance(blocks: number | bigint): this {
+    if (typeof blocks === 'number') integer(blocks, 'Rng.advance: blocks', 0);
+    else if (typeof blocks !== 'bigint') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.advance: blocks must be a number or a bigint, received ${describe(blocks)}`);
     let b = BigInt(blocks);
-    if (b < 0n) throw rangeError(`blocks = ${b} is out of range: expected ≥ 0`);
+    if (b < 0n) throw rangeError(`Rng.advance: blocks = ${b} is out of range: expected ≥ 0`);
     for (let k = 0; k < 4 && b > 0n; k++) {
       const s = BigInt(this.ctr[k]) + (b & 0xffffffffn);
       this.ctr[k] = Number(s & 0xffffffffn);
@@ -62,6 +85,9 @@ export class Rng {
   /**
    * Reserves the blocks for `draws` words and returns where they start. Calls always start on a
    * fresh block: the unused words of the last block are skipped.
+   * @param draws How many 32-bit words the caller will use.
+   * @example
+   * const s = rng.reserve(8) // the key and first block of 8 words; rng moves on by 2 blocks
    */
   reserve(draws: number): StreamStart {
     const c = this.ctr;
@@ -70,7 +96,11 @@ export class Rng {
     return start;
   }
 
-  /** An independent copy at the same position. */
+  /**
+   * An independent copy at the same position.
+   * @example
+   * const b = rng.clone(); b.uint32(4) // same words as rng.uint32(4) would give
+   */
   clone(): Rng {
     const r = Object.create(Object.getPrototypeOf(this)) as Rng;
     (r as { key: readonly [number, number] }).key = this.key;
@@ -78,22 +108,36 @@ export class Rng {
     return r;
   }
 
-  /** n raw 32-bit words. */
+  /**
+   * n raw 32-bit words.
+   * @param n How many words.
+   * @param opts `out`: a Uint32Array(n) to write into.
+   * @example
+   * new lk.Rng(0).uint32(4) // Uint32Array [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]
+   */
   uint32(n: number, opts?: { out?: Uint32Array }): Uint32Array {
-    integer(n, 'n', 0);
-    const o = options<{ out: Uint32Array }>(opts);
+    integer(n, 'Rng.uint32: n', 0);
+    const o = options(opts, 'Rng.uint32: options', OUT_ONLY);
     const out = o.out ?? new Uint32Array(n);
-    if (!(out instanceof Uint32Array) || out.length !== n) throw rangeError(`out must be a Uint32Array of length ${n}`);
+    if (!(out instanceof Uint32Array)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.uint32: options.out must be a Uint32Array, received ${describe(out)}`);
+    if (out.length !== n) throw rangeError(`Rng.uint32: options.out.length = ${out.length} is out of range: expected n = ${n}`);
     const s = this.reserve(n);
     return this.kernels().philoxUint32(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
 
-  /** n uniforms ((w >>> 9) + ½)·2⁻²³, exact in float32, strictly inside (0, 1). */
+  /**
+   * n uniforms ((w >>> 9) + ½)·2⁻²³, exact in float32, strictly inside (0, 1).
+   * @param n How many uniforms.
+   * @param opts `out`: a Float32Array(n) to write into.
+   * @example
+   * new lk.Rng(42).uniform(3) // three floats strictly inside (0, 1)
+   */
   uniform(n: number, opts?: { out?: Float32Array }): Float32Array {
-    integer(n, 'n', 0);
-    const o = options<{ out: Float32Array }>(opts);
+    integer(n, 'Rng.uniform: n', 0);
+    const o = options(opts, 'Rng.uniform: options', OUT_ONLY);
     const out = o.out ?? new Float32Array(n);
-    if (!(out instanceof Float32Array) || out.length !== n) throw rangeError(`out must be a Float32Array of length ${n}`);
+    if (!(out instanceof Float32Array)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.uniform: options.out must be a Float32Array, received ${describe(out)}`);
+    if (out.length !== n) throw rangeError(`Rng.uniform: options.out.length = ${out.length} is out of range: expected n = ${n}`);
     const s = this.reserve(n);
     return this.kernels().philoxUniform(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
@@ -106,6 +150,9 @@ export function isRng(v: unknown): v is Rng {
 
 /** The Rng of a stochastic call: `rng` if given, else `new Rng(seed)`; one of them is required. */
 export function rngFrom(o: { rng?: unknown; seed?: unknown }, fn: string): Rng {
+  if (o.rng !== undefined && o.seed !== undefined) {
+    throw rangeError(`${fn}: options.rng and options.seed were given together; give only one of rng, seed`);
+  }
   if (o.rng !== undefined) {
     if (!isRng(o.rng)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.rng must be an Rng, received ${describe(o.rng)}`);
     return o.rng;

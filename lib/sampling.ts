@@ -1,5 +1,6 @@
-// Public Gumbel machinery and samplers built on Rng streams (API.md "Random numbers and
-// Gumbel"; FEATURE-ANCHORS (d); the lecture's reparameterisation table).
+// Public Gumbel machinery and samplers built on Rng streams (README, "Randomness"; the
+// Gumbel-max trick of Gumbel (1954) and Maddison et al. (2014); the reparameterisation table
+// of Kingma & Welling (2014)).
 //
 // Every function takes one word of its Rng's Philox stream per uniform it needs, in row-major
 // order of its output, and starts on a fresh block; the Rng advances when the call is made.
@@ -10,7 +11,7 @@ import { rangeError, typeError } from './errors.js';
 import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
 import { wordToNormal } from './words.js';
 import { SAMPLE_KIND } from './kernels/sampling.js';
-import { bool, describe, f32, finite, integer, isDetached, nonNegative, number, options, outF32, outI32, positive, rowsOf } from './validate.js';
+import { bool, describe, f32, finite, integer, isDetached, nonNegative, number, optionKeys, options, outF32, outI32, positive, rowsOf, type OptionKeys } from './validate.js';
 
 
 /** Where the randomness of a call comes from: an Rng, or a seed for a fresh one. */
@@ -77,6 +78,21 @@ export interface SampleOptions extends RandomOptions {
 }
 
 
+// The names each options object accepts (anything else is a RangeError), and the exclusive
+// groups: one source of randomness per call.
+const RANDOM = { rng: true, seed: true } as const;
+const ROW_RANDOM = { ...RANDOM, rngs: true } as const;
+const ONE_RNG = [['rng', 'seed']] as const;
+const ONE_ROW_RNG = [['rng', 'seed', 'rngs']] as const;
+const GUMBEL_OPTIONS = optionKeys<GumbelOptions>({ ...RANDOM, loc: true, scale: true, out: true }, ONE_RNG);
+const TRUNCATED_OPTIONS = optionKeys<TruncatedGumbelOptions>({ ...RANDOM, out: true }, ONE_RNG);
+const CATEGORICAL_OPTIONS = optionKeys<CategoricalOptions>({ ...ROW_RANDOM, temperature: true, out: true }, ONE_ROW_RNG);
+const GUMBEL_SOFTMAX_OPTIONS = optionKeys<GumbelSoftmaxOptions>({ ...ROW_RANDOM, tau: true, hard: true, out: true }, ONE_ROW_RNG);
+const GUMBEL_TOPK_OPTIONS = optionKeys<GumbelTopKOptions>(ROW_RANDOM, ONE_ROW_RNG);
+const SAMPLE_OPTIONS = optionKeys<SampleOptions>({ ...RANDOM, out: true }, ONE_RNG);
+const LOC_SCALE = optionKeys<{ loc: Param; scale: Param }>({ loc: true, scale: true });
+const MEAN_STD = optionKeys<{ mean: Param; std: Param }>({ mean: true, std: true });
+
 /** An open uniform from the whole word, (w + ½)·2⁻³² (float64). */
 const wordToUniform64 = (w: number): number => (w + 0.5) * 2 ** -32;
 
@@ -92,7 +108,7 @@ export function rowStreams(o: Partial<RowRandomOptions>, rows: number, cols: num
     return () => ({ s: rng.reserve(rows * cols), perRow: null });
   }
   if (o.rng !== undefined || o.seed !== undefined) {
-    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: give options.rngs or options.rng / options.seed, not both`);
+    throw rangeError(`${fn}: options.rngs and options.${o.rng !== undefined ? 'rng' : 'seed'} were given together; give only one of rng, seed, rngs`);
   }
   const rngs = o.rngs as unknown;
   if (!Array.isArray(rngs)) {
@@ -127,14 +143,17 @@ function param(v: unknown, dflt: number, n: number, name: string, check: (x: unk
 const at = (p: Param, i: number): number => (typeof p === 'number' ? p : p[i]);
 
 export function createSamplingApi(k: Kernels) {
+  const kernels = k; // for gumbelTopK, whose parameter `k` (draws per row) shadows it
   /**
    * n draws of Gumbel(loc, scale) = loc + scale·G, G = −log(−log u), from the full-word
-   * transform of API.md: one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.
+   * transform (README, "Randomness"): one word per draw, tails −3.13 … 22.87, never ±Infinity or NaN.
+   * @param n How many draws (an integer ≥ 0).
+   * @param opts `rng` or `seed` (one of them), `loc` (default 0), `scale` (default 1, > 0), `out` (length n).
    * @example gumbel(4, { seed: 42 })
    */
   function gumbel(n: number, opts?: GumbelOptions): Float32Array {
     integer(n, 'gumbel: n', 0);
-    const o = options<GumbelOptions>(opts, 'gumbel: options');
+    const o = options(opts, 'gumbel: options', GUMBEL_OPTIONS);
     const loc = o.loc === undefined ? 0 : finite(o.loc, 'gumbel: options.loc');
     const scale = o.scale === undefined ? 1 : positive(o.scale, 'gumbel: options.scale');
     const out = outF32(o.out, n, 'gumbel: options.out');
@@ -150,6 +169,9 @@ export function createSamplingApi(k: Kernels) {
    * accurate for any loc − T (tested from −50 to +50; far above T the sample rounds to T).
    * `T = Infinity` gives untruncated Gumbel(loc). Elements of loc / T are not checked
    * (NaN propagates). The lecture's inverse CDF, −log(e^(−T) + e^(−g)), is the same number.
+   * @param loc The location of each sample.
+   * @param T The truncation point: a number, or one per element (loc.length).
+   * @param opts `rng` or `seed`, and `out` (loc.length; may be `loc`).
    * @example truncatedGumbel(new Float32Array([0, 5]), 1, { seed: 7 })
    */
   function truncatedGumbel(loc: Float32Array, T: number | Float32Array, opts?: TruncatedGumbelOptions): Float32Array {
@@ -165,7 +187,7 @@ export function createSamplingApi(k: Kernels) {
     } else {
       throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `truncatedGumbel: T must be a number or a Float32Array, received ${describe(T)}`);
     }
-    const o = options<TruncatedGumbelOptions>(opts, 'truncatedGumbel: options');
+    const o = options(opts, 'truncatedGumbel: options', TRUNCATED_OPTIONS);
     const out = outF32(o.out, la.length, 'truncatedGumbel: options.out', tArr ? [la, tArr] : [la]);
     const s = rngFrom(o, 'truncatedGumbel').reserve(la.length);
     return k.truncatedGumbel(la, t, tArr, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
@@ -178,12 +200,15 @@ export function createSamplingApi(k: Kernels) {
    * chosen; a row with nothing else (all `-Infinity`) gives the sentinel −1. Ties go to the
    * lower index; a NaN logit ranks above every number (as torch.argmax), so the first NaN of a
    * row is returned.
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param opts `rng`, `seed` or `rngs` (one Rng per row), `temperature` (default 1), `out` (an Int32Array(rows)).
    * @example sampleCategorical(logits, 50257, { temperature: 0.8, seed: 1 })
    */
   function sampleCategorical(logits: Float32Array, cols: number, opts?: CategoricalOptions): Int32Array {
     const x = f32(logits, 'sampleCategorical: logits');
     const { rows } = rowsOf(x, cols, 'sampleCategorical: logits');
-    const o = options<CategoricalOptions>(opts, 'sampleCategorical: options');
+    const o = options(opts, 'sampleCategorical: options', CATEGORICAL_OPTIONS);
     const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'sampleCategorical: options.temperature');
     const out = outI32(o.out, rows, 'sampleCategorical: options.out');
     const { s, perRow } = rowStreams(o, rows, cols, 'sampleCategorical')();
@@ -198,12 +223,15 @@ export function createSamplingApi(k: Kernels) {
    * `gumbel_softmax(hard=True)`. One word per logit, row-major.
    * Backward (through the soft y, also for straight-through): dL/dlogits =
    * `softmaxBackward(y, dy, cols)` / τ, with y the soft sample.
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param opts `rng`, `seed` or `rngs`, `tau` (default 1), `hard` (default false), `out` for y (logits.length; may be `logits`).
    * @example const { y, index } = gumbelSoftmax(logits, 10, { tau: 0.5, seed: 3 })
    */
   function gumbelSoftmax(logits: Float32Array, cols: number, opts?: GumbelSoftmaxOptions): GumbelSoftmaxResult {
     const x = f32(logits, 'gumbelSoftmax: logits');
     const { rows } = rowsOf(x, cols, 'gumbelSoftmax: logits');
-    const o = options<GumbelSoftmaxOptions>(opts, 'gumbelSoftmax: options');
+    const o = options(opts, 'gumbelSoftmax: options', GUMBEL_SOFTMAX_OPTIONS);
     const invTau = o.tau === undefined ? 1 : 1 / positive(o.tau, 'gumbelSoftmax: options.tau');
     const hard = bool(o.hard, 'gumbelSoftmax: options.hard', false);
     const y = outF32(o.out, x.length, 'gumbelSoftmax: options.out', [x]);
@@ -220,17 +248,22 @@ export function createSamplingApi(k: Kernels) {
    * values for estimators (e.g. the (k+1)-th as a threshold: ask for k + 1). One word per logit,
    * row-major (row r uses rngs[r] when given). `-Infinity` logits are never drawn: slots past
    * a row's number of finite logits get index −1 and perturbed -Infinity.
+   * @param logits Row-major logits, rows × cols.
+   * @param cols The row length (number of classes); `logits.length` must be a multiple of it.
+   * @param k Draws per row, 0 ≤ k ≤ cols.
+   * @param opts `rng`, `seed` or `rngs` (one Rng per row).
    * @example gumbelTopK(logits, 50257, 16, { seed: 5 })
    */
-  function gumbelTopK(logits: Float32Array, cols: number, kk: number, opts?: GumbelTopKOptions): GumbelTopKResult {
+  function gumbelTopK(logits: Float32Array, cols: number, k: number, opts?: GumbelTopKOptions): GumbelTopKResult {
+    const kk = k;
     const x = f32(logits, 'gumbelTopK: logits');
     const { rows } = rowsOf(x, cols, 'gumbelTopK: logits');
     integer(kk, 'gumbelTopK: k', 0, cols);
-    const o = options<GumbelTopKOptions>(opts, 'gumbelTopK: options');
+    const o = options(opts, 'gumbelTopK: options', GUMBEL_TOPK_OPTIONS);
     const indices = new Int32Array(rows * kk);
     const perturbed = new Float32Array(rows * kk);
     const { s, perRow } = rowStreams(o, rows, cols, 'gumbelTopK')();
-    k.gumbelTopK(x, cols, kk, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+    kernels.gumbelTopK(x, cols, kk, indices, perturbed, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
     return { indices, perturbed };
   }
 
@@ -239,14 +272,14 @@ export function createSamplingApi(k: Kernels) {
   /** Common checks of a sampler: n, options, the output and the Rng (nothing reserved yet). */
   function samplerArgs(fn: string, n: unknown, opts: unknown) {
     integer(n, `${fn}: n`, 0);
-    const o = options<SampleOptions>(opts, `${fn}: options`);
+    const o = options(opts, `${fn}: options`, SAMPLE_OPTIONS);
     const out = outF32(o.out, n as number, `${fn}: options.out`);
     const rng = rngFrom(o, fn);
     return { out, rng };
   }
 
-  function paramsOf<T extends object>(v: unknown, fn: string): Partial<T> {
-    return options<T>(v, `${fn}: params`);
+  function paramsOf<T extends object>(v: unknown, fn: string, keys: OptionKeys<T>): Partial<T> {
+    return options(v, `${fn}: params`, keys);
   }
 
   /** A table sampler: out[i] = a_i + b_i·X(word i) (see SamplingKernels.sampleMap), one word per draw. */
@@ -305,56 +338,90 @@ export function createSamplingApi(k: Kernels) {
     /**
      * Normal(mean, std) = mean + std·z, z = Φ⁻¹(u) by inverse CDF of the whole word (one word per
      * draw; |z| ≤ 6.36). mean / std may be Float32Arrays of length n (the diagonal μ + σ·ε).
+     * @param n How many draws.
+     * @param params `mean` (default 0) and `std` (default 1, ≥ 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
      * @example sample.normal(1000, { mean: 0, std: 2 }, { seed: 1 })
      */
     normal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.normal', n, opts);
-      const p = paramsOf<{ mean: Param; std: Param }>(params, 'sample.normal');
+      const p = paramsOf(params, 'sample.normal', MEAN_STD);
       const mean = param(p.mean, 0, n, 'sample.normal: params.mean', finite);
       const std = param(p.std, 1, n, 'sample.normal: params.std', nonNegative);
       return mapped(SAMPLE_KIND.normal, n, mean, std, rng, out);
     },
     /**
-     * Exponential(rate) = E / rate, E the full-word Exp(1) of API.md (one word per draw,
+     * Exponential(rate) = E / rate, E the full-word Exp(1) of the README's "Randomness" (one word per draw,
      * 1.2e-10 ≤ E ≤ 22.2). rate may be a Float32Array of length n.
+     * @param n How many draws.
+     * @param params `rate` (default 1, > 0): a number or a Float32Array of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.exponential(3, { rate: 2 }, { seed: 1 })
      */
     exponential(n: number, params?: { rate?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.exponential', n, opts);
-      const p = paramsOf<{ rate: Param }>(params, 'sample.exponential');
+      const p = paramsOf(params, 'sample.exponential', optionKeys<{ rate: Param }>({ rate: true }));
       const rate = param(p.rate, 1, n, 'sample.exponential: params.rate', positive);
       return mapped(SAMPLE_KIND.exponential, n, 0, rate, rng, out);
     },
     /**
      * Laplace(loc, scale) = loc − scale·sgn(u − ½)·log(1 − 2|u − ½|): the word's top bit is the
      * sign, its other 31 bits the magnitude (one word per draw, |x − loc| ≤ 22.2·scale).
+     * @param n How many draws.
+     * @param params `loc` (default 0) and `scale` (default 1, > 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.laplace(3, { loc: 0, scale: 0.5 }, { seed: 1 })
      */
     laplace(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.laplace', n, opts);
-      const p = paramsOf<{ loc: Param; scale: Param }>(params, 'sample.laplace');
+      const p = paramsOf(params, 'sample.laplace', LOC_SCALE);
       const loc = param(p.loc, 0, n, 'sample.laplace: params.loc', finite);
       const scale = param(p.scale, 1, n, 'sample.laplace: params.scale', positive);
       return mapped(SAMPLE_KIND.laplace, n, loc, scale, rng, out);
     },
-    /** Cauchy(loc, scale) = loc + scale·tan(π(u − ½)), one word per draw (|x − loc| ≤ 2.7e9·scale). */
+    /**
+     * Cauchy(loc, scale) = loc + scale·tan(π(u − ½)), one word per draw (|x − loc| ≤ 2.7e9·scale).
+     * @param n How many draws.
+     * @param params `loc` (default 0) and `scale` (default 1, > 0): numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.cauchy(3, {}, { seed: 1 })
+     */
     cauchy(n: number, params?: { loc?: Param; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.cauchy', n, opts);
-      const p = paramsOf<{ loc: Param; scale: Param }>(params, 'sample.cauchy');
+      const p = paramsOf(params, 'sample.cauchy', LOC_SCALE);
       const loc = param(p.loc, 0, n, 'sample.cauchy: params.loc', finite);
       const scale = param(p.scale, 1, n, 'sample.cauchy: params.scale', positive);
       return mapped(SAMPLE_KIND.cauchy, n, loc, scale, rng, out);
     },
-    /** exp(Normal(mean, std)) (mean / std of the underlying normal), one word per draw. */
+    /**
+     * exp(Normal(mean, std)) (mean / std of the underlying normal), one word per draw.
+     * @param n How many draws.
+     * @param params `mean` (default 0) and `std` (default 1) of the underlying normal: numbers or Float32Arrays of length n.
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.logNormal(3, { mean: 0, std: 0.25 }, { seed: 1 })
+     */
     logNormal(n: number, params?: { mean?: Param; std?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.logNormal', n, opts);
-      const p = paramsOf<{ mean: Param; std: Param }>(params, 'sample.logNormal');
+      const p = paramsOf(params, 'sample.logNormal', MEAN_STD);
       const mean = param(p.mean, 0, n, 'sample.logNormal: params.mean', finite);
       const std = param(p.std, 1, n, 'sample.logNormal: params.std', nonNegative);
       return mapped(SAMPLE_KIND.logNormal, n, mean, std, rng, out);
     },
-    /** ±1 with probability ½ each: +1 when the word's top bit is set (one word per draw). */
+    /**
+     * ±1 with probability ½ each: +1 when the word's top bit is set (one word per draw).
+     * @param n How many draws.
+     * @param params None: pass `{}` (or undefined).
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.rademacher(8, {}, { seed: 1 }) // ±1 each
+     */
     rademacher(n: number, params?: Record<string, never>, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.rademacher', n, opts);
-      paramsOf(params, 'sample.rademacher');
+      paramsOf(params, 'sample.rademacher', optionKeys<Record<string, never>>({}));
       return mapped(SAMPLE_KIND.rademacher, n, 0, 1, rng, out);
     },
     /**
@@ -365,10 +432,15 @@ export function createSamplingApi(k: Kernels) {
      * Rng then advances past the words read (rounded up to a block). The transform runs in
      * float64 on both backends (not natively), so samples are identical. rate may be a
      * Float32Array of length n; a tiny shape underflows to 0 in float32.
+     * @param n How many draws.
+     * @param params `shape` (required, > 0) and `rate` (default 1, > 0; a number or a Float32Array of length n).
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.gamma(3, { shape: 2, rate: 1 }, { seed: 1 })
      */
     gamma(n: number, params: { shape: number; rate?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.gamma', n, opts);
-      const p = paramsOf<{ shape: number; rate: Param }>(params, 'sample.gamma');
+      const p = paramsOf(params, 'sample.gamma', optionKeys<{ shape: number; rate: Param }>({ shape: true, rate: true }));
       const shape = positive(p.shape, 'sample.gamma: params.shape');
       const rate = param(p.rate, 1, n, 'sample.gamma: params.rate', positive);
       gammaStd(shape, n, rng, (i, g) => { out[i] = g / at(rate, i); });
@@ -377,10 +449,15 @@ export function createSamplingApi(k: Kernels) {
     /**
      * InverseGamma(shape, scale) = 1/X, X ~ Gamma(shape, rate = scale), i.e. scale / Gamma(shape):
      * the words of sample.gamma. scale may be a Float32Array of length n.
+     * @param n How many draws.
+     * @param params `shape` (required, > 0) and `scale` (default 1, > 0; a number or a Float32Array of length n).
+     * @param opts `rng` or `seed`, and `out` (length n).
+     * @example
+     * lk.sample.inverseGamma(3, { shape: 3 }, { seed: 1 })
      */
     inverseGamma(n: number, params: { shape: number; scale?: Param }, opts?: SampleOptions): Float32Array {
       const { out, rng } = samplerArgs('sample.inverseGamma', n, opts);
-      const p = paramsOf<{ shape: number; scale: Param }>(params, 'sample.inverseGamma');
+      const p = paramsOf(params, 'sample.inverseGamma', optionKeys<{ shape: number; scale: Param }>({ shape: true, scale: true }));
       const shape = positive(p.shape, 'sample.inverseGamma: params.shape');
       const scale = param(p.scale, 1, n, 'sample.inverseGamma: params.scale', positive);
       gammaStd(shape, n, rng, (i, g) => { out[i] = at(scale, i) / g; });

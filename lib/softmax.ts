@@ -1,6 +1,6 @@
 // Public softmax family: validate, then run the backend's kernel.
 import type { Kernels } from './kernels/index.js';
-import { f32, options, outF32, positive, rowsOf, sameLength } from './validate.js';
+import { f32, optionKeys, options, outF32, positive, rowsOf, sameLength } from './validate.js';
 
 export interface SoftmaxOptions {
   /** Divide the logits by this before the softmax (default 1). Finite, > 0. */
@@ -20,22 +20,26 @@ export interface ElementwiseOptions {
   out?: Float32Array;
 }
 
-function invTemperature(o: { temperature?: unknown }): number {
-  return o.temperature === undefined ? 1 : 1 / positive(o.temperature, 'options.temperature');
+const SOFTMAX_OPTIONS = optionKeys<SoftmaxOptions>({ temperature: true, out: true });
+const LSE_OPTIONS = optionKeys<LogSumExpOptions>({ temperature: true, out: true });
+const ELEMENTWISE_OPTIONS = optionKeys<ElementwiseOptions>({ out: true });
+
+function invTemperature(o: { temperature?: unknown }, fn: string): number {
+  return o.temperature === undefined ? 1 : 1 / positive(o.temperature, `${fn}: options.temperature`);
 }
 
 function rowArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {
   const xa = f32(x, `${fn}: x`);
-  const o = options<SoftmaxOptions>(opts, `${fn}: options`);
+  const o = options(opts, `${fn}: options`, SOFTMAX_OPTIONS);
   const { rows } = rowsOf(xa, cols, `${fn}: x`);
-  const invT = invTemperature(o);
+  const invT = invTemperature(o, fn);
   const out = outF32(o.out, xa.length, `${fn}: options.out`, [xa]);
   return { x: xa, rows, cols: cols as number, invT, out };
 }
 
 function elementwiseArgs(fn: string, x: unknown, opts: unknown) {
   const xa = f32(x, `${fn}: x`);
-  const o = options<ElementwiseOptions>(opts, `${fn}: options`);
+  const o = options(opts, `${fn}: options`, ELEMENTWISE_OPTIONS);
   return { x: xa, out: outF32(o.out, xa.length, `${fn}: options.out`, [xa]) };
 }
 
@@ -43,13 +47,16 @@ export function createSoftmaxApi(k: Kernels) {
   /**
    * Per-row log-sum-exp: lse_τ(x) = m/τ + log Σⱼ exp((xⱼ − m)/τ), m = maxⱼ xⱼ.
    * An all `-Infinity` row gives -Infinity; a NaN anywhere in a row gives NaN.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts `temperature` τ (default 1) and `out`, a Float32Array(rows) to write into.
    * @example logSumExp(new Float32Array([1, 2, 3, 4]), 2) // → [2.3133, 4.3133]
    */
   function logSumExp(x: Float32Array, cols: number, opts?: LogSumExpOptions): Float32Array {
     const xa = f32(x, 'logSumExp: x');
-    const o = options<LogSumExpOptions>(opts, 'logSumExp: options');
+    const o = options(opts, 'logSumExp: options', LSE_OPTIONS);
     const { rows } = rowsOf(xa, cols, 'logSumExp: x');
-    const invT = invTemperature(o);
+    const invT = invTemperature(o, 'logSumExp');
     const out = outF32(o.out, rows, 'logSumExp: options.out', [xa]);
     return k.logSumExp(xa, cols, invT, out);
   }
@@ -59,6 +66,9 @@ export function createSoftmaxApi(k: Kernels) {
    * `-Infinity` row gives a zero row; a NaN anywhere in a row gives a NaN row. Native error
    * against float64: ≤ 8 ulp + 3·|ln p|·2⁻²⁴ relative (the second term is the rounding of the
    * float32 argument (x − m)/τ, as in PyTorch's float32 kernels).
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts `temperature` τ (default 1) and `out` (x.length; may be `x` itself for an in-place softmax).
    * @example softmax(new Float32Array([1, 2, 3]), 3) // → [0.0900, 0.2447, 0.6652]
    */
   function softmax(x: Float32Array, cols: number, opts?: SoftmaxOptions): Float32Array {
@@ -68,6 +78,9 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * Per-row log-softmax xⱼ/τ − lse_τ(x). An all `-Infinity` row gives an all `-Infinity` row.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts `temperature` τ (default 1) and `out` (x.length; may be `x` itself).
    * @example logSoftmax(new Float32Array([1, 2, 3]), 3, { temperature: 2 })
    */
   function logSoftmax(x: Float32Array, cols: number, opts?: SoftmaxOptions): Float32Array {
@@ -77,6 +90,9 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * `softmax` on a worker thread; x and out stay referenced until the promise settles.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts As for `softmax`: `temperature`, `out`.
    * @example const p = await lk.softmaxAsync(logits, vocab, { out: probs })
    */
   async function softmaxAsync(x: Float32Array, cols: number, opts?: SoftmaxOptions): Promise<Float32Array> {
@@ -86,6 +102,9 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * `logSoftmax` on a worker thread; x and out stay referenced until the promise settles.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts As for `logSoftmax`: `temperature`, `out`.
    * @example const lp = await lk.logSoftmaxAsync(logits, vocab)
    */
   async function logSoftmaxAsync(x: Float32Array, cols: number, opts?: SoftmaxOptions): Promise<Float32Array> {
@@ -96,12 +115,16 @@ export function createSoftmaxApi(k: Kernels) {
   /**
    * Backward of softmax: dx = y ⊙ (dy − ⟨dy, y⟩) per row, where y = softmax(x).
    * For a temperature τ, divide the result by τ. `out` may alias y or dy.
+   * @param y The softmax output y = softmax(x, cols), rows × cols.
+   * @param dy The upstream gradient ∂L/∂y, same length as y.
+   * @param cols The row length of y and dy.
+   * @param opts `out`: where to write dx (y.length; may be `y` or `dy`).
    * @example const dx = lk.softmaxBackward(y, dy, cols) // y = lk.softmax(x, cols)
    */
   function softmaxBackward(y: Float32Array, dy: Float32Array, cols: number, opts?: ElementwiseOptions): Float32Array {
     const ya = f32(y, 'softmaxBackward: y');
     const dya = f32(dy, 'softmaxBackward: dy');
-    const o = options<ElementwiseOptions>(opts, 'softmaxBackward: options');
+    const o = options(opts, 'softmaxBackward: options', ELEMENTWISE_OPTIONS);
     sameLength(ya, dya, 'softmaxBackward: y', 'softmaxBackward: dy');
     rowsOf(ya, cols, 'softmaxBackward: y');
     const out = outF32(o.out, ya.length, 'softmaxBackward: options.out', [ya, dya]);
@@ -110,6 +133,8 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * σ(x) = 1/(1 + e^−x), evaluated with e^−|x| so it never overflows.
+   * @param x Input values, any length.
+   * @param opts `out`: output buffer of x.length (may be `x`).
    * @example lk.sigmoid(new Float32Array([-1e30, 0, 3])) // [0, 0.5, 0.9526]
    */
   function sigmoid(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
@@ -119,6 +144,8 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * log σ(x) = min(x, 0) − log1p(e^−|x|); no overflow or cancellation for any finite x.
+   * @param x Input values, any length.
+   * @param opts `out`: output buffer of x.length (may be `x`).
    * @example lk.logSigmoid(new Float32Array([-1e30, 0])) // [-1e30, -0.6931]
    */
   function logSigmoid(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
@@ -128,6 +155,8 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|) (no threshold, no overflow).
+   * @param x Input values, any length.
+   * @param opts `out`: output buffer of x.length (may be `x`).
    * @example lk.softplus(new Float32Array([-100, 0, 1e30])) // [3.7e-44, 0.6931, 1e30]
    */
   function softplus(x: Float32Array, opts?: ElementwiseOptions): Float32Array {
@@ -137,6 +166,8 @@ export function createSoftmaxApi(k: Kernels) {
 
   /**
    * logit(p) = log p − log1p(−p): −Infinity at 0, +Infinity at 1, NaN outside [0, 1].
+   * @param p Probabilities, any length.
+   * @param opts `out`: output buffer of p.length (may be `p`).
    * @example lk.logit(new Float32Array([0.5, 0.9])) // [0, 2.1972]
    */
   function logit(p: Float32Array, opts?: ElementwiseOptions): Float32Array {

@@ -1,7 +1,7 @@
-// Public top-k and argmax (API.md "Top-k"): validate, then run the backend's kernel.
+// Public top-k and argmax (README, "Top-k"): validate, then run the backend's kernel.
 import { rangeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
-import { bool, f32, i32, integer, options, outI32, overlaps, rowsOf } from './validate.js';
+import { bool, f32, fnPrefix, i32, integer, optionKeys, options, outI32, overlaps, rowsOf } from './validate.js';
 
 
 export interface TopkOptions {
@@ -27,9 +27,13 @@ export interface ArgmaxOptions {
 
 const MAX_COLS = 2 ** 31 - 1; // indices are Int32
 
+const TOPK_OPTIONS = optionKeys<TopkOptions>({ largest: true, sorted: true, out: true });
+const TOPK_OUT = optionKeys<NonNullable<TopkOptions['out']>>({ values: true, indices: true });
+const ARGMAX_OPTIONS = optionKeys<ArgmaxOptions>({ out: true });
+
 function colsOf(x: Float32Array, cols: unknown, name: string): { rows: number; cols: number } {
   const rc = rowsOf(x, cols, name);
-  if (rc.cols > MAX_COLS) throw rangeError(`cols = ${rc.cols} is out of range: expected an integer in [1, ${MAX_COLS}]`);
+  if (rc.cols > MAX_COLS) throw rangeError(`${fnPrefix(name)}cols = ${rc.cols} is out of range: expected an integer in [1, ${MAX_COLS}]`);
   return rc;
 }
 
@@ -37,7 +41,7 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
   const xa = f32(x, `${fn}: x`);
   const { rows, cols: c } = colsOf(xa, cols, `${fn}: x`);
   const kk = integer(k, `${fn}: k`, 0, c);
-  const o = options<TopkOptions>(opts, `${fn}: options`);
+  const o = options(opts, `${fn}: options`, TOPK_OPTIONS);
   const largest = bool(o.largest, `${fn}: options.largest`, true);
   const sorted = bool(o.sorted, `${fn}: options.sorted`, true);
   const n = rows * kk;
@@ -46,7 +50,7 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
     values = new Float32Array(n);
     indices = new Int32Array(n);
   } else {
-    const out = options<{ values?: unknown; indices?: unknown }>(o.out, `${fn}: options.out`);
+    const out = options(o.out, `${fn}: options.out`, TOPK_OUT);
     values = out.values === undefined ? new Float32Array(n) : f32(out.values, `${fn}: options.out.values`);
     indices = out.indices === undefined ? new Int32Array(n) : i32(out.indices, `${fn}: options.out.indices`);
     for (const [a, name] of [[values, 'values'], [indices, 'indices']] as const) {
@@ -63,43 +67,60 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
 function argmaxArgs(x: unknown, cols: unknown, opts: unknown) {
   const xa = f32(x, 'argmax: x');
   const { rows, cols: c } = colsOf(xa, cols, 'argmax: x');
-  const o = options<ArgmaxOptions>(opts, 'argmax: options');
+  const o = options(opts, 'argmax: options', ARGMAX_OPTIONS);
   const out = outI32(o.out, rows, 'argmax: options.out', [], `rows = ${rows}`);
   return { x: xa, cols: c, out };
 }
 
 export function createTopkApi(k: Kernels) {
+  const kernels = k; // for the functions whose parameter `k` (how many) shadows it
   /**
    * The k best elements of each row and their column indices, O(cols·log k) per row.
    *
    * Order (one total order, the same on every backend): values descending; NaN ranks above
-   * +Infinity (as torch.topk); -0 ranks below +0; equal values are taken lowest index first.
+   * +Infinity (as torch.topk); -0 and +0 are equal; equal values are taken lowest index first
+   * (each value is returned as the input holds it, so a tied -0 stays -0).
    * With `largest: false` the values are ascending, but NaN still counts as the largest
    * value, so NaNs are chosen last (only when fewer than k non-NaN elements exist).
    * `sorted: false` returns the same k elements in an unspecified order (currently the
    * selection's internal order: deterministic for a backend and tier, independent of the
    * thread count, but different across tiers and from the reference).
    * k = 0 gives empty outputs; k > cols is a RangeError.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param k How many per row, 0 ≤ k ≤ cols.
+   * @param opts `largest` (default true), `sorted` (default true), `out: { values?, indices? }` of rows·k each.
    * @example topk(new Float32Array([1, 5, 3, 5]), 4, 2) // → { values: [5, 5], indices: [1, 3] }
    */
-  function topk(x: Float32Array, cols: number, kk: number, opts?: TopkOptions): TopkResult {
-    const a = topkArgs('topk', x, cols, kk, opts);
-    k.topk(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
+  function topk(x: Float32Array, cols: number, k: number, opts?: TopkOptions): TopkResult {
+    const a = topkArgs('topk', x, cols, k, opts);
+    kernels.topk(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
     return { values: a.values, indices: a.indices };
   }
 
-  /** `topk` on a worker thread; x and the outputs stay referenced until the promise settles. */
-  async function topkAsync(x: Float32Array, cols: number, kk: number, opts?: TopkOptions): Promise<TopkResult> {
-    const a = topkArgs('topkAsync', x, cols, kk, opts);
-    await k.topkAsync(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
+  /**
+   * `topk` on a worker thread; x and the outputs stay referenced until the promise settles.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param k How many per row, 0 ≤ k ≤ cols.
+   * @param opts As for `topk`.
+   * @example
+   * const { values, indices } = await lk.topkAsync(logits, vocab, 50)
+   */
+  async function topkAsync(x: Float32Array, cols: number, k: number, opts?: TopkOptions): Promise<TopkResult> {
+    const a = topkArgs('topkAsync', x, cols, k, opts);
+    await kernels.topkAsync(a.x, a.cols, a.k, a.largest, a.sorted, a.values, a.indices);
     return { values: a.values, indices: a.indices };
   }
 
   /**
    * Per row, the index of the largest element: the first one among equal maxima; a NaN is the
    * largest (the first NaN wins, as torch.argmax). Same order as `topk`, so
-   * `argmax(x, cols)` equals `topk(x, cols, 1).indices` — in particular +0 ranks above -0,
-   * where torch.argmax treats them as equal and returns the first.
+   * `argmax(x, cols)` equals `topk(x, cols, 1).indices`; -0 and +0 are equal, so the first of
+   * them wins, as torch.argmax and NumPy return it.
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts `out`: an Int32Array(rows) to write into.
    * @example argmax(new Float32Array([1, 3, 3, 0]), 4) // → [1]
    */
   function argmax(x: Float32Array, cols: number, opts?: ArgmaxOptions): Int32Array {

@@ -27,9 +27,29 @@ export function isDetached(a: ArrayBufferView): boolean {
   }
 }
 
+/** The argument's own name, without the `fn: ` prefix: `softmax: x` → `x`. */
+function bare(name: string): string {
+  const i = name.lastIndexOf(': ');
+  return i < 0 ? name : name.slice(i + 2);
+}
+
+/** The `fn: ` prefix of a name (empty when there is none): `softmax: x` → `softmax: `. */
+export function fnPrefix(name: string): string {
+  const i = name.lastIndexOf(': ');
+  return i < 0 ? '' : name.slice(0, i + 2);
+}
+
 function typed<T extends Typed>(v: unknown, ctor: TypedCtor, name: string): T {
   if (!(v instanceof (ctor as unknown as Function))) {
-    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a ${ctor.name}, received ${describe(v)}`);
+    // An array or another typed array converts in one call; say which (not for outputs, which
+    // must be the caller's own buffer of the right type, nor for BigInt arrays).
+    const arg = bare(name);
+    const convertible = Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView) &&
+      !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array));
+    const output = /(^|\.)(out|grad)(\.|$)/.test(arg);
+    const hint = convertible && !output ? `; convert with ${ctor.name}.from(${arg})` : '';
+    const article = /^[AEIOU]/.test(ctor.name) ? 'an' : 'a';
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be ${article} ${ctor.name} (got ${describe(v)})${hint}`);
   }
   if (isDetached(v as Typed)) {
     throw typeError('ERR_LOGITKIT_DETACHED', `${name} is backed by a detached ArrayBuffer`);
@@ -40,10 +60,85 @@ function typed<T extends Typed>(v: unknown, ctor: TypedCtor, name: string): T {
 export const f32 = (v: unknown, name: string) => typed<Float32Array>(v, Float32Array, name);
 export const i32 = (v: unknown, name: string) => typed<Int32Array>(v, Int32Array, name);
 
-export function options<T extends object>(v: unknown, name = 'options'): Partial<T> {
+/**
+ * The option names of an options type T, for `options()`. The record must name exactly T's keys
+ * (a missing or misspelt one is a compile error), so adding an option to an interface without
+ * listing it here cannot go unnoticed. `exclusive` lists groups of options of which at most one
+ * may be given (e.g. `['rng', 'seed']`).
+ */
+export interface OptionKeys<T> {
+  readonly names: readonly string[];
+  readonly exclusive: readonly (readonly string[])[];
+  /** Phantom: ties the list to its options type, so `options()` infers T. */
+  readonly type?: T;
+}
+
+export function optionKeys<T extends object>(
+  names: { [K in keyof Required<T>]: true },
+  exclusive: readonly (readonly (keyof T & string)[])[] = [],
+): OptionKeys<T> {
+  return { names: Object.keys(names), exclusive };
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), for did-you-mean. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The closest valid name to a misspelt one, when it is close (≤ 2 edits, or a case slip). */
+function didYouMean(key: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const n of names) {
+    const dist = n.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, n);
+    if (dist < bestD) [best, bestD] = [n, dist];
+  }
+  return bestD <= Math.min(2, Math.max(1, Math.floor(key.length / 3))) ? best : undefined;
+}
+
+/**
+ * An options object (undefined reads as `{}`), checked against its list of names: JavaScript
+ * callers get no compile-time check, so an unknown key (a typo such as `temprature`) is a
+ * RangeError with code ERR_LOGITKIT_UNKNOWN_OPTION naming the key, the closest valid name and
+ * every valid one, and two options of an exclusive group given together (e.g. `rng` and `seed`)
+ * are a RangeError ERR_LOGITKIT_OUT_OF_RANGE. A key whose value is `undefined` counts as absent
+ * for the exclusive groups, but must still be a known name.
+ */
+export function options<T extends object>(v: unknown, name: string, keys: OptionKeys<T>): Partial<T> {
   if (v === undefined) return {};
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an object, received ${describe(v)}`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    // A typed array here is usually an output buffer passed positionally.
+    const hint = ArrayBuffer.isView(v) && keys.names.includes('out') ? `; to write into it, pass { out: buffer }` : '';
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an object, received ${describe(v)}${hint}`);
+  }
+  for (const key of Object.keys(v)) {
+    if (!keys.names.includes(key)) {
+      const near = didYouMean(key, keys.names);
+      const valid = keys.names.length ? `valid: ${keys.names.join(', ')}` : 'it takes none';
+      throw rangeError(
+        `${name}.${key} is not a known ${/params$/.test(name) ? 'parameter' : 'option'}${near ? ` (did you mean ${near}?)` : ''}; ${valid}`,
+        'ERR_LOGITKIT_UNKNOWN_OPTION',
+      );
+    }
+  }
+  const given = v as Record<string, unknown>;
+  for (const group of keys.exclusive) {
+    const set = group.filter((k) => given[k] !== undefined);
+    if (set.length > 1) {
+      const path = bare(name);
+      throw rangeError(
+        `${fnPrefix(name)}${set.map((k) => `${path}.${k}`).join(' and ')} were given together; give only one of ${group.join(', ')}`,
+      );
+    }
   }
   return v as Partial<T>;
 }
@@ -93,9 +188,10 @@ export function finite(v: unknown, name: string): number {
 
 /** rows = x.length / cols, which must be an integer. */
 export function rowsOf(x: ArrayBufferView & { length: number }, cols: unknown, name: string): { rows: number; cols: number } {
-  const c = integer(cols, 'cols', 1);
+  const fn = fnPrefix(name);
+  const c = integer(cols, `${fn}cols`, 1);
   if (x.length % c !== 0) {
-    throw rangeError(`${name}.length = ${x.length} is not a multiple of cols = ${c}`);
+    throw rangeError(`${name}.length = ${x.length} is not a multiple of cols = ${c} (rows = ${bare(name)}.length / cols must be an integer)`);
   }
   return { rows: x.length / c, cols: c };
 }

@@ -4,7 +4,7 @@
 const TWO32 = 2 ** 32;
 const TWO31 = 2 ** 31;
 
-/** The full-word Exp(1) of API.md: E = −log u (w < 2³¹) or −log1p(−(2³² − w − ½)·2⁻³²). */
+/** The full-word Exp(1) (README, "Randomness"): E = −log u (w < 2³¹) or −log1p(−(2³² − w − ½)·2⁻³²). */
 export function wordToExponential(w: number): number {
   return w < TWO31 ? -Math.log((w + 0.5) * 2 ** -32) : -Math.log1p(-(TWO32 - w - 0.5) * 2 ** -32);
 }

@@ -1,8 +1,8 @@
-// Public fused softmax cross-entropy and binary cross-entropy with logits (issue 3): validate
+// Public fused softmax cross-entropy and binary cross-entropy with logits: validate
 // everything (including the label scan) before any kernel runs, then call the backend.
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
-import { describe, f32, i32, integer, nonNegative, number, options, outF32, overlaps } from './validate.js';
+import { describe, f32, i32, integer, nonNegative, number, optionKeys, options, outF32, overlaps } from './validate.js';
 
 import type { Reduction } from './kernels/xent.js';
 
@@ -10,6 +10,12 @@ export type { Reduction };
 
 
 export interface SoftmaxCrossEntropyOptions {
+  /**
+   * The row length (number of classes), checked: logits.length must equal labels.length × cols.
+   * Without it, rows = labels.length and cols = logits.length / labels.length, so a wrong
+   * number of labels that divides logits.length would silently change the shape.
+   */
+  cols?: number;
   /** 'mean' (default): Σ loss / Σ w_y over non-ignored rows; 'sum'; 'none': one loss per row. */
   reduction?: Reduction;
   /** Rows whose label equals this are skipped: loss 0, gradient 0 (default -100). An int32. */
@@ -28,11 +34,21 @@ export interface SoftmaxCrossEntropyOptions {
   grad?: boolean | Float32Array;
 }
 
-export interface SoftmaxCrossEntropyResult<TLoss extends number | Float32Array = number | Float32Array> {
+/**
+ * The result of `softmaxCrossEntropy`. The overloads pick the parameters from the options, so
+ * the defaults type as `SoftmaxCrossEntropyResult<number, Float32Array>`: loss a number, grad
+ * present.
+ * @typeParam TLoss `number` for 'mean' and 'sum' (the default), `Float32Array` for 'none'.
+ * @typeParam TGrad `Float32Array` unless `grad: false` was passed (then `undefined`).
+ */
+export interface SoftmaxCrossEntropyResult<
+  TLoss extends number | Float32Array = number | Float32Array,
+  TGrad extends Float32Array | undefined = Float32Array | undefined,
+> {
   /** A number for 'mean' and 'sum' (computed in float64), a Float32Array(rows) for 'none'. */
   loss: TLoss;
-  /** Gradient of the reduced loss with respect to the logits; absent with `grad: false`. */
-  grad?: Float32Array;
+  /** Gradient of the reduced loss with respect to the logits; `undefined` with `grad: false`. */
+  grad: TGrad;
   /** log Σⱼ exp(xⱼ) per row (every row, ignored ones included), for reuse. */
   lse: Float32Array;
 }
@@ -57,6 +73,17 @@ export interface BinaryCrossEntropyResult<TLoss extends number | Float32Array = 
   /** Gradient of the reduced loss with respect to the logits. */
   grad: Float32Array;
 }
+
+/**
+ * The type of `grad` in a softmaxCrossEntropy result for a `grad` option of type G: a
+ * Float32Array unless `grad: false` (absent counts as `true`).
+ */
+export type CrossEntropyGrad<G> = G extends false ? undefined : Float32Array;
+
+const CE_OPTIONS = optionKeys<SoftmaxCrossEntropyOptions>({
+  cols: true, reduction: true, ignoreIndex: true, labelSmoothing: true, classWeights: true, zLoss: true, grad: true,
+});
+const BCE_OPTIONS = optionKeys<BinaryCrossEntropyOptions>({ reduction: true, posWeight: true, grad: true });
 
 const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
 
@@ -101,7 +128,7 @@ interface CeArgs {
 function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): CeArgs {
   const x = f32(logits, `${fn}: logits`);
   const y = i32(labels, `${fn}: labels`);
-  const o = options<SoftmaxCrossEntropyOptions>(opts, `${fn}: options`);
+  const o = options(opts, `${fn}: options`, CE_OPTIONS);
   const rows = y.length;
   const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
   const ignoreIndex = o.ignoreIndex === undefined ? -100 : integer(o.ignoreIndex, `${fn}: options.ignoreIndex`, -(2 ** 31), 2 ** 31 - 1);
@@ -110,13 +137,26 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
   const zLoss = o.zLoss === undefined ? 0 : nonNegative(o.zLoss, `${fn}: options.zLoss`);
   const w = o.classWeights === undefined ? null : f32(o.classWeights, `${fn}: options.classWeights`);
 
+  // rows = labels.length always; cols is given (and checked) or inferred from the lengths.
+  const givenCols = o.cols === undefined ? undefined : integer(o.cols, `${fn}: options.cols`, 1);
   let cols: number;
-  if (rows === 0) {
+  if (givenCols !== undefined) {
+    cols = givenCols;
+    if (x.length !== rows * cols) {
+      throw rangeError(
+        `${fn}: logits.length = ${x.length} does not match labels.length × options.cols = ${rows} × ${cols} = ${rows * cols}` +
+        (x.length % cols === 0 ? ` (the logits hold ${x.length / cols} rows of ${cols}, so labels.length should be ${x.length / cols})` : ''),
+      );
+    }
+  } else if (rows === 0) {
     if (x.length !== 0) throw rangeError(`${fn}: logits.length = ${x.length} is out of range: expected 0 for an empty labels array`);
     cols = w ? w.length : 0;
   } else {
     if (x.length === 0 || x.length % rows !== 0) {
-      throw rangeError(`${fn}: logits.length = ${x.length} is not a positive multiple of labels.length = ${rows}`);
+      throw rangeError(
+        `${fn}: logits.length = ${x.length} is not a positive multiple of labels.length = ${rows} ` +
+        `(rows = labels.length, one label per row; pass options.cols to state the row length)`,
+      );
     }
     cols = x.length / rows;
   }
@@ -127,7 +167,11 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
   for (let r = 0; r < rows; r++) {
     const v = y[r];
     if (v !== ignoreIndex && !(v >= 0 && v < cols)) {
-      throw rangeError(`${fn}: labels[${r}] = ${v} is out of range [0, ${cols}) (ignoreIndex = ${ignoreIndex})`);
+      // Without options.cols the row length was inferred; a wrong label count shows up here.
+      const shape = givenCols === undefined
+        ? `; cols = logits.length / labels.length = ${x.length} / ${rows} = ${cols}: if labels.length is wrong, pass options.cols`
+        : '';
+      throw rangeError(`${fn}: labels[${r}] = ${v} is out of range [0, ${cols}) (ignoreIndex = ${ignoreIndex})${shape}`);
     }
   }
 
@@ -155,9 +199,7 @@ export function createXentApi(k: Kernels) {
       a.grad, lse, rowLoss, total,
     ] as const;
     const result = (): SoftmaxCrossEntropyResult => {
-      const r: SoftmaxCrossEntropyResult = { loss: rowLoss ?? total[0], lse };
-      if (a.grad) r.grad = a.grad;
-      return r;
+      return { loss: rowLoss ?? total[0], grad: a.grad ?? undefined, lse };
     };
     return { args, result };
   }
@@ -193,16 +235,19 @@ export function createXentApi(k: Kernels) {
    *   count). They match the float64 reference to about 1e-6 relative on loss and lse, and to
    *   a few float32 ulps of the gradient's scale. Nothing is written anywhere when validation
    *   fails.
+   * @param logits Row-major logits, rows × cols, with rows = labels.length.
+   * @param labels One class index per row (an Int32Array), each in [0, cols) or equal to `ignoreIndex`.
+   * @param opts `cols` (checked row length), `reduction`, `ignoreIndex`, `labelSmoothing`, `classWeights`, `zLoss`, `grad` (see SoftmaxCrossEntropyOptions).
    * @example
    * const { loss, grad, lse } = softmaxCrossEntropy(logits, labels, { labelSmoothing: 0.1 });
    * softmaxCrossEntropy(logits, labels, { grad: logits }); // in-place backward
    */
-  function softmaxCrossEntropy(
-    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none' },
-  ): SoftmaxCrossEntropyResult<Float32Array>;
-  function softmaxCrossEntropy(
-    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum' },
-  ): SoftmaxCrossEntropyResult<number>;
+  function softmaxCrossEntropy<G extends boolean | Float32Array = true>(
+    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none'; grad?: G },
+  ): SoftmaxCrossEntropyResult<Float32Array, CrossEntropyGrad<G>>;
+  function softmaxCrossEntropy<G extends boolean | Float32Array = true>(
+    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum'; grad?: G },
+  ): SoftmaxCrossEntropyResult<number, CrossEntropyGrad<G>>;
   function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions): SoftmaxCrossEntropyResult;
   function softmaxCrossEntropy(logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions): SoftmaxCrossEntropyResult {
     const { args, result } = ceCall(ceArgs('softmaxCrossEntropy', logits, labels, opts));
@@ -213,13 +258,18 @@ export function createXentApi(k: Kernels) {
   /**
    * `softmaxCrossEntropy` off the JS thread. Validation errors reject the promise; the inputs
    * and outputs stay referenced until it settles (do not modify them meanwhile).
+   * @param logits Row-major logits, rows × cols, with rows = labels.length.
+   * @param labels One class index per row, each in [0, cols) or equal to `ignoreIndex`.
+   * @param opts As for `softmaxCrossEntropy`.
+   * @example
+   * const { loss, grad } = await lk.softmaxCrossEntropyAsync(logits, labels, { grad: logits })
    */
-  function softmaxCrossEntropyAsync(
-    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none' },
-  ): Promise<SoftmaxCrossEntropyResult<Float32Array>>;
-  function softmaxCrossEntropyAsync(
-    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum' },
-  ): Promise<SoftmaxCrossEntropyResult<number>>;
+  function softmaxCrossEntropyAsync<G extends boolean | Float32Array = true>(
+    logits: Float32Array, labels: Int32Array, opts: SoftmaxCrossEntropyOptions & { reduction: 'none'; grad?: G },
+  ): Promise<SoftmaxCrossEntropyResult<Float32Array, CrossEntropyGrad<G>>>;
+  function softmaxCrossEntropyAsync<G extends boolean | Float32Array = true>(
+    logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions & { reduction?: 'mean' | 'sum'; grad?: G },
+  ): Promise<SoftmaxCrossEntropyResult<number, CrossEntropyGrad<G>>>;
   function softmaxCrossEntropyAsync(
     logits: Float32Array, labels: Int32Array, opts?: SoftmaxCrossEntropyOptions,
   ): Promise<SoftmaxCrossEntropyResult>;
@@ -243,6 +293,9 @@ export function createXentApi(k: Kernels) {
    * intended use). 'mean' of an empty input is NaN. The native kernel computes each element's
    * loss in float32 (one element above ~3.4e38, possible only for huge |x| with w > 1, is
    * Infinity, as in PyTorch's float32) and accumulates in float64.
+   * @param logits Logits, any length.
+   * @param targets Targets in [0, 1] (soft targets allowed), same length as logits.
+   * @param opts `reduction`, `posWeight` and `grad` (output buffer; may be `logits`).
    * @example binaryCrossEntropyWithLogits(logits, targets, { posWeight: 3 })
    */
   function binaryCrossEntropyWithLogits(
@@ -260,7 +313,7 @@ export function createXentApi(k: Kernels) {
     const fn = 'binaryCrossEntropyWithLogits';
     const x = f32(logits, `${fn}: logits`);
     const t = f32(targets, `${fn}: targets`);
-    const o = options<BinaryCrossEntropyOptions>(opts, `${fn}: options`);
+    const o = options(opts, `${fn}: options`, BCE_OPTIONS);
     if (t.length !== x.length) throw rangeError(`${fn}: targets.length = ${t.length} is out of range: expected logits.length = ${x.length}`);
     const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
     let pw: Float32Array | null = null;

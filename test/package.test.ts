@@ -1,7 +1,7 @@
 // The package as users meet it: version, backend report, ISA cap, loader fallback, both
 // module formats. Child processes so that each gets its own environment.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -88,6 +88,18 @@ describe.skipIf(!hasDist)('built package (dist/)', () => {
 });
 
 
+test('backend() has the documented shape for its backend (README, "Backends and environment variables")', () => {
+  const b = lk.backend();
+  if (b.name === 'native') {
+    expect(Object.keys(b).sort()).toEqual(['cpuIsa', 'cuda', 'isa', 'name', 'path', 'threads', 'version']);
+  } else {
+    expect(b.isa).toBe('scalar');
+    expect(b.cpuIsa).toBeUndefined();
+    expect(Object.keys(b).filter((k) => !['reason', 'path'].includes(k)).sort()).toEqual(['cuda', 'isa', 'name', 'threads', 'version']);
+    if (process.env.LOGITKIT_BACKEND === 'js') expect(b.reason).toBeUndefined();
+  }
+});
+
 test('loaded records what the loader did', () => {
   if (native) {
     expect(loaded.path).toMatch(/logitkit\.node$/);
@@ -98,6 +110,32 @@ test('loaded records what the loader did', () => {
     expect(loaded.failure).toBeDefined();
     expect(lk.backend().reason).toMatch(new RegExp(`^${loaded.failure}: `)); // one line; the warning has the rest
     expect(lk.backend().reason).not.toMatch(/\n/);
+  }
+});
+
+// The types resolve for the main entry and logitkit/reference under every moduleResolution
+// TypeScript users have: node10 (typesVersions), node16/nodenext and bundler (exports).
+describe.skipIf(!hasDist)('types under each moduleResolution (dist/)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'logitkit-types-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  mkdirSync(join(tmp, 'node_modules'));
+  symlinkSync(root, join(tmp, 'node_modules', 'logitkit'), 'dir');
+  writeFileSync(join(tmp, 'app.ts'), [
+    "import * as lk from 'logitkit';",
+    "import * as ref from 'logitkit/reference';",
+    'const x = new Float32Array([1, 2, 3, 4, 5, 6]);',
+    'const g: Float32Array = lk.softmaxCrossEntropy(x, new Int32Array([2, 0])).grad;',
+    'const p: Float32Array = ref.softmax(x, 3);',
+    'export { g, p };',
+  ].join('\n'));
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const [resolution, module] of [['node10', 'commonjs'], ['node16', 'node16'], ['bundler', 'esnext']] as const) {
+    test(`moduleResolution ${resolution}`, () => {
+      const r = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types'),
+        '--module', module, '--moduleResolution', resolution, join(tmp, 'app.ts')], { cwd: tmp, encoding: 'utf8' });
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
   }
 });
 
@@ -128,7 +166,16 @@ describe.skipIf(!hasDist)('loader diagnostics (dist/)', () => {
     expect(r.stderr).toContain(`${join(empty, 'prebuilds', `${process.platform}-${process.arch}`)}: no such directory`);
     expect(r.stderr).toMatch(/skipped \(PREBUILDS_ONLY is set\)/);
     expect(r.stderr).toMatch(/fixes:[\s\S]*npm rebuild logitkit[\s\S]*LOGITKIT_BACKEND=js/);
+    // the override hid the package's own binary: the first fix names it
+    expect(r.stderr).toMatch(/fixes:\n\s+- LOGITKIT_PREBUILD=\S+ has no prebuilds\/\S+ point it at the directory that contains prebuilds\//);
     expect(out.reason).toMatch(/^not-found: No native build was found/); // backend() tells the same story, in one line
+  });
+
+  test('LOGITKIT_PREBUILD pointing at a missing folder: the first fix names the variable', () => {
+    const missing = join(tmp, 'no-such-folder');
+    const r = node(probe, { LOGITKIT_PREBUILD: missing, PREBUILDS_ONLY: '1', LOGITKIT_BACKEND: '' });
+    expect(JSON.parse(r.stdout).name).toBe('js');
+    expect(r.stderr).toContain(`fixes:\n    - LOGITKIT_PREBUILD=${missing} does not exist: point it at the directory that contains prebuilds/`);
   });
 
   test('a damaged binary: load-error naming the file and the dynamic loader error', () => {

@@ -202,7 +202,7 @@ describe('bad arguments', () => {
     expectError(() => r.uniform(2.5), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /n/);
     expectError(() => r.uint32('4' as unknown as number), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /n/);
     expectError(() => r.uint32(4, { out: new Uint32Array(3) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /out/);
-    expectError(() => r.uniform(4, { out: new Float64Array(4) as unknown as Float32Array }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /out/);
+    expectError(() => r.uniform(4, { out: new Float64Array(4) as unknown as Float32Array }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /Rng\.uniform: options\.out must be a Float32Array/);
     expectError(() => r.advance(-1), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /blocks/);
     expect(r.counter).toBe(0n); // nothing was reserved by the failed calls
     const out = new Uint32Array(4);

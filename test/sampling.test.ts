@@ -329,6 +329,44 @@ describe('statistics: Gumbel-max, Gumbel-top-k, Gumbel-softmax', () => {
   }
 });
 
+// Regression: the native kernels added the noise to the logit in float32, so logits of 1e6 and
+// more rounded x + G to ties that went to the lower index (P(0) = 0.511 at 1e6, 0.98 at 1e8
+// for [v, v]); the float64 reference had the same fault from about 1e16. Exact for any finite
+// logits now: perturbed values are compared relative to each other (pairs x, G).
+describe('large logits sample exactly (chi-square against the exact probabilities)', () => {
+  const N = 20_000;
+  const next = (v: number) => { const f = new Float32Array([v]); const u = new Uint32Array(f.buffer); u[0] += v >= 0 ? 1 : -1; return f[0]; };
+  for (const [name, api] of APIS) {
+    for (const v of [1e6, 1e7, 1e8, 1e17, 1e30, -1e30, 3e38]) {
+      test(`${name}: [${v}, ${v}] and [${v}, next float]: sampleCategorical, gumbelTopK, gumbelSoftmax`, () => {
+        const idx = api.sampleCategorical(tile([v, v], N), 2, { seed: 11 });
+        expectChiSquare(counts(idx, 2), [0.5, 0.5], `categorical ${v}`);
+        const top = api.gumbelTopK(tile([v, v, 0, 0], N), 4, 3, { seed: 12 });
+        const first = new Int32Array(N), third = new Int32Array(N);
+        for (let r = 0; r < N; r++) { first[r] = top.indices[3 * r]; third[r] = top.indices[3 * r + 2] - 2; }
+        if (v > 0) {
+          expectChiSquare(counts(first, 2), [0.5, 0.5], `gumbelTopK first ${v}`);
+          expectChiSquare(counts(third, 2), [0.5, 0.5], `gumbelTopK third ${v}`);
+        }
+        const gs = api.gumbelSoftmax(tile([v, v], N), 2, { seed: 13 });
+        expectChiSquare(counts(gs.index, 2), [0.5, 0.5], `gumbelSoftmax index ${v}`);
+        let y0 = 0;
+        for (let r = 0; r < N; r++) y0 += gs.y[2 * r];
+        // E[y0] = 1/2 by symmetry; sd of y0 is below 1/2, so 4.5 sd of the mean is < 0.016.
+        expect(Math.abs(y0 / N - 0.5), `gumbelSoftmax mean y0 ${v}`).toBeLessThan(0.016);
+        const w = next(v), d = w - v; // one float apart: P(1) = σ(d·invT)
+        if (Math.abs(d) < 40) {
+          for (const temperature of [1, 2]) {
+            const p1 = 1 / (1 + Math.exp(-d / temperature));
+            const i2 = api.sampleCategorical(tile([v, w], N), 2, { seed: 14, temperature });
+            expectChiSquare(counts(i2, 2), [1 - p1, p1], `categorical [${v}, next] τ=${temperature}`);
+          }
+        }
+      });
+    }
+  }
+});
+
 describe('output buffers', () => {
   test('out is written and returned; gumbelSoftmax may run in place', () => {
     const rows = 3, cols = 101;
@@ -569,7 +607,7 @@ describe('bad input', () => {
     expectError(() => lk.sampleCategorical(x, 4, { rngs: rngs.slice(0, 2) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /rngs\.length = 2.*rows = 3/);
     expectError(() => lk.gumbelTopK(x, 4, 1, { rngs: [rngs[0], 7, rngs[2]] as never }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /rngs\[1\]/);
     expectError(() => lk.sampleCategorical(x, 4, { rngs: rngs[0] as never }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /rngs/);
-    expectError(() => lk.sampleCategorical(x, 4, { rngs, seed: 1 }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /not both/);
+    expectError(() => lk.sampleCategorical(x, 4, { rngs, seed: 1 }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /sampleCategorical: options\.seed and options\.rngs were given together/);
     // nothing was reserved by the refused calls
     for (const r of rngs) expect(r.counter).toBe(0n);
   });

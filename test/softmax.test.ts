@@ -208,13 +208,13 @@ describe('bad input: clear errors, no crash', () => {
   const x = new Float32Array(6);
   const T = 'ERR_LOGITKIT_INVALID_ARG_TYPE', R = 'ERR_LOGITKIT_OUT_OF_RANGE';
   test('wrong types', () => {
-    expectError(() => lk.softmax([1, 2, 3] as unknown as Float32Array, 3), TypeError, T, /softmax: x must be a Float32Array, received Array\(3\)/);
+    expectError(() => lk.softmax([1, 2, 3] as unknown as Float32Array, 3), TypeError, T, /softmax: x must be a Float32Array \(got Array\(3\)\); convert with Float32Array\.from\(x\)/);
     expectError(() => lk.softmax(new Float64Array(3) as unknown as Float32Array, 3), TypeError, T, /Float64Array/);
     expectError(() => lk.softmax(x, '3' as unknown as number), TypeError, T, /cols must be a number, received string "3"/);
     expectError(() => lk.softmax(x, 3, 5 as unknown as object), TypeError, T, /options must be an object/);
     expectError(() => lk.softmax(x, 3, { temperature: '1' as unknown as number }), TypeError, T, /temperature/);
     expectError(() => lk.softmax(x, 3, { out: [] as unknown as Float32Array }), TypeError, T, /options.out must be a Float32Array/);
-    expectError(() => lk.sigmoid(null as unknown as Float32Array), TypeError, T, /received null/);
+    expectError(() => lk.sigmoid(null as unknown as Float32Array), TypeError, T, /sigmoid: x must be a Float32Array \(got null\)$/);
   });
   test('wrong sizes and ranges', () => {
     expectError(() => lk.softmax(x, 4), RangeError, R, /x.length = 6 is not a multiple of cols = 4/);

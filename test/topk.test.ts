@@ -95,13 +95,17 @@ describe(`ranking rules (${TIER} and reference)`, () => {
     check([-Infinity, -Infinity, -Infinity], 1, true, [0]);
   });
 
-  test('-0 ranks below +0', () => {
-    check([-0, 0, -0, 0], 4, true, [1, 3, 0, 2]);
-    check([-0, 0, -0, 0], 4, false, [0, 2, 1, 3]);
-    check([-0, 0, -0, 0], 1, true, [1]);
-    check([0, -0], 1, false, [1]);
-    const r = lk.topk(f32([-0, 0, -1]), 3, 2);
-    expect(Object.is(r.values[0], 0) && Object.is(r.values[1], -0)).toBe(true);
+  test('-0 and +0 are equal: a tie, lower index first, each value returned as given', () => {
+    check([-0, 0, -0, 0], 4, true, [0, 1, 2, 3]);
+    check([-0, 0, -0, 0], 4, false, [0, 1, 2, 3]);
+    check([-0, 0, -0, 0], 1, true, [0]);
+    check([0, -0], 1, false, [0]);
+    check([-1, 0, -0, 1], 2, true, [3, 1]);
+    check([-1, -0, 0, 1], 2, false, [0, 1]);
+    for (const topk of [lk.topk, ref.topk]) {
+      const r = topk(f32([-0, 0, -1]), 3, 2);
+      expect(Object.is(r.values[0], -0) && Object.is(r.values[1], 0)).toBe(true);
+    }
   });
 
   test('k = 0, k = 1, k = cols', () => {
@@ -123,11 +127,12 @@ describe(`ranking rules (${TIER} and reference)`, () => {
     expect(lk.topk(new Float32Array(0), 4, 3).values.length).toBe(0);
   });
 
-  test('argmax: first maximum, NaN wins, +0 above -0, equal to topk k = 1', () => {
+  test('argmax: first maximum, NaN wins, -0 ties +0, equal to topk k = 1', () => {
     for (const argmax of [lk.argmax, ref.argmax]) {
       expect(arr(argmax(f32([1, 3, 3, 0]), 4))).toEqual([1]);
       expect(arr(argmax(f32([1, NaN, 7, NaN]), 4))).toEqual([1]);
-      expect(arr(argmax(f32([-0, 0, -1]), 3))).toEqual([1]);
+      expect(arr(argmax(f32([-0, 0, -1]), 3))).toEqual([0]);
+      expect(arr(argmax(f32([-1, 0, -0]), 3))).toEqual([1]);
       expect(arr(argmax(f32([-Infinity, -Infinity]), 2))).toEqual([0]);
       expect(arr(argmax(f32([2, 1, 0, 5, 5, 4]), 3))).toEqual([0, 0]);
     }
@@ -286,7 +291,7 @@ describe('out buffers and bad input', () => {
       const T = 'ERR_LOGITKIT_INVALID_ARG_TYPE', R = 'ERR_LOGITKIT_OUT_OF_RANGE';
       const bad = (fn: () => unknown, cls: typeof TypeError | typeof RangeError, code: string, msg?: RegExp) =>
         expectError(fn, cls, code, msg);
-      bad(() => topk([1, 2] as unknown as Float32Array, 2, 1), TypeError, T, /x must be a Float32Array, received Array\(2\)/);
+      bad(() => topk([1, 2] as unknown as Float32Array, 2, 1), TypeError, T, /x must be a Float32Array \(got Array\(2\)\)/);
       bad(() => topk(new Float64Array(4) as unknown as Float32Array, 2, 1), TypeError, T);
       bad(() => topk(detached(), 4, 1), TypeError, 'ERR_LOGITKIT_DETACHED');
       bad(() => topk(x, 5, 1), RangeError, R, /not a multiple of cols = 5/);

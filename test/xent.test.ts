@@ -452,8 +452,8 @@ describe('bad input: clear errors, nothing written, no crash', () => {
 
   test('wrong types', () => {
     const x = fresh();
-    expectError(sce(x, [0, 1, 2]), TypeError, T, /softmaxCrossEntropy: labels must be a Int32Array, received Array\(3\)/);
-    expectError(sce(x, new Float32Array(3)), TypeError, T, /labels must be a Int32Array, received Float32Array\(3\)/);
+    expectError(sce(x, [0, 1, 2]), TypeError, T, /softmaxCrossEntropy: labels must be an Int32Array \(got Array\(3\)\); convert with Int32Array\.from\(labels\)/);
+    expectError(sce(x, new Float32Array(3)), TypeError, T, /labels must be an Int32Array \(got Float32Array\(3\)\)/);
     expectError(sce(Array.from(x), labels), TypeError, T, /logits must be a Float32Array/);
     expectError(sce(x, labels, 3), TypeError, T, /options must be an object/);
     expectError(sce(x, labels, { reduction: 1 }), TypeError, T, /options.reduction must be a string/);

@@ -6,7 +6,7 @@ export const SAMPLE_KIND = { normal: 0, exponential: 1, laplace: 2, cauchy: 3, l
 
 /** Raw kernels of this family, implemented by the addon and by lib/reference/sampling.ts. */
 export interface SamplingKernels {
-  /** out[i] = loc + scale·G(word i): the full-word Gumbel of API.md, with interleaved Philox chains. */
+  /** out[i] = loc + scale·G(word i): the full-word Gumbel (README, "Randomness"), with interleaved Philox chains. */
   sampleGumbel(
     out: Float32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
     loc: number, scale: number,

@@ -79,17 +79,9 @@ export function detGumbel(w: number): number {
   return -detLog(-detLog((w + 0.5) * 2 ** -32));
 }
 
-/**
- * The rank order of processed logits: a before b when za > zb, +0 before −0 (as topk), then the
- * lower index.
- */
+/** The rank order of processed logits: a before b when za > zb; equal values (−0 and +0 too) by the lower index, as topk. */
 export function rankBefore(za: number, ia: number, zb: number, ib: number): boolean {
-  if (za !== zb) return za > zb;
-  if (za === 0) {
-    const na = Object.is(za, -0), nb = Object.is(zb, -0);
-    if (na !== nb) return nb;
-  }
-  return ia < ib;
+  return za !== zb ? za > zb : ia < ib;
 }
 
 /** The processed logits of row r (penalties, bias, bans), in float64. */

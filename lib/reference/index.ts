@@ -13,7 +13,12 @@ import { Rng as BaseRng } from '../rng.js';
 import { createSoftmaxApi } from '../softmax.js';
 import { referenceKernels } from './kernels.js';
 
-/** An Rng whose uint32/uniform run on the reference kernels (same stream, bit for bit). */
+/**
+ * An Rng whose uint32/uniform run on the reference kernels (same stream, bit for bit).
+ * @example
+ * import { Rng, gumbel } from 'logitkit/reference';
+ * gumbel(4, { rng: new Rng(42) }); // same words as lk.gumbel(4, { seed: 42 }), values within a few ulp
+ */
 export class Rng extends BaseRng {
   protected override kernels(): Kernels {
     return referenceKernels;
@@ -21,12 +26,39 @@ export class Rng extends BaseRng {
 }
 
 export const {
-  logSumExp, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward,
-  sigmoid, logSigmoid, softplus, logit,
+  /** @function */ logSumExp,
+  /** @function */ softmax,
+  /** @function */ logSoftmax,
+  /** @function */ softmaxAsync,
+  /** @function */ logSoftmaxAsync,
+  /** @function */ softmaxBackward,
+  /** @function */ sigmoid,
+  /** @function */ logSigmoid,
+  /** @function */ softplus,
+  /** @function */ logit,
 } = createSoftmaxApi(referenceKernels);
 
-export const { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits } = createXentApi(referenceKernels);
-export const { topk, topkAsync, argmax } = createTopkApi(referenceKernels);
-export const { gumbel, truncatedGumbel, sampleCategorical, gumbelSoftmax, gumbelTopK, sample } = createSamplingApi(referenceKernels);
-export const { sampleNext, sampleNextAsync, decoder } = createDecodingApi(referenceKernels);
+export const {
+  /** @function */ softmaxCrossEntropy,
+  /** @function */ softmaxCrossEntropyAsync,
+  /** @function */ binaryCrossEntropyWithLogits,
+} = createXentApi(referenceKernels);
+export const {
+  /** @function */ topk,
+  /** @function */ topkAsync,
+  /** @function */ argmax,
+} = createTopkApi(referenceKernels);
+export const {
+  /** @function */ gumbel,
+  /** @function */ truncatedGumbel,
+  /** @function */ sampleCategorical,
+  /** @function */ gumbelSoftmax,
+  /** @function */ gumbelTopK,
+  /** @namespace */ sample,
+} = createSamplingApi(referenceKernels);
+export const {
+  /** @function */ sampleNext,
+  /** @function */ sampleNextAsync,
+  /** @function */ decoder,
+} = createDecodingApi(referenceKernels);
 export { referenceKernels as kernels };

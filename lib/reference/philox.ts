@@ -61,7 +61,7 @@ export function wordToUniform(w: number): number {
 }
 
 /**
- * The full-word Gumbel of API.md, in float64: E = −log u for w < 2³¹ (u = (w + ½)·2⁻³²),
+ * The full-word Gumbel (README, "Randomness"), in float64: E = −log u for w < 2³¹ (u = (w + ½)·2⁻³²),
  * else E = −log1p(−(2³² − w − ½)·2⁻³²); G = −log E. Finite for every word (−3.13 … 22.87).
  */
 export function wordToGumbel(w: number): number {

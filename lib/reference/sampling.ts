@@ -1,8 +1,8 @@
 // Sampling family in float64: the conformance reference. Each function reads its words from
-// the Philox stream exactly as API.md lays them out (draw i of a call = word i%4 of block
+// the Philox stream exactly as the README ("Randomness") lays them out (draw i of a call = word i%4 of block
 // start + ⌊i/4⌋; row r of a row-wise call = draws r·cols … of the shared stream, or draws
 // 0 … cols−1 of its own stream), maps them with the full-word Gumbel, and follows the
-// formulas of FEATURE-ANCHORS (d) line by line, rounding to float32 once at the end.
+// formulas of the public doc comments (lib/sampling.ts) line by line, rounding to float32 once at the end.
 import type { SamplingKernels } from '../kernels/sampling.js';
 import { philoxStream, wordToGumbel } from './philox.js';
 import { wordToCauchy, wordToExponential, wordToLaplace, wordToNormal } from '../words.js';
@@ -47,11 +47,49 @@ function argmax(cols: number, v: (j: number) => number): number {
   return idx;
 }
 
-/** Ranking of the top-k: a before b when a is larger, NaN above everything, ties by lower index. */
-function ranks(pa: number, ja: number, pb: number, jb: number): number {
-  const na = pa !== pa, nb = pb !== pb;
+/**
+ * Does x1·a + g1 beat x2·a + g2? Exactly for any finite logits: the logits' difference first
+ * (exact for float32 logits near each other; far apart, the noise cannot matter), then the
+ * noises'. Adding the noise to a logit of 1e17 would round it away even in float64, and ties
+ * would then go to the lower index. Equal infinities tie.
+ */
+function sumBeats(x1: number, g1: number, x2: number, g2: number, a: number): boolean {
+  if (x1 === x2) return Number.isFinite(x1) && g1 > g2;
+  return (x1 - x2) * a + (g1 - g2) > 0;
+}
+
+/** Gumbel-max of one row: the first best x·a + g; a NaN logit wins at once; −Infinity never. */
+function gumbelArgmax(x: Float32Array, at: number, cols: number, a: number, g: (j: number) => number): number {
+  let idx = -1, xb = 0, gb = 0;
+  for (let j = 0; j < cols; j++) {
+    const xj = x[at + j];
+    if (xj !== xj) return j;
+    if (!(xj > -Infinity)) continue;
+    const gj = g(j);
+    if (idx < 0 || sumBeats(xj, gj, xb, gb, a)) {
+      idx = j;
+      xb = xj;
+      gb = gj;
+    }
+  }
+  return idx;
+}
+
+/**
+ * Ranking of the top-k on perturbed values x + g given as pairs: a before b when its sum is
+ * larger (sumBeats), a NaN logit above everything, ties by lower index.
+ */
+function ranks(xa: number, ga: number, ja: number, xb: number, gb: number, jb: number): number {
+  const na = xa !== xa, nb = xb !== xb;
   if (na || nb) return na && nb ? ja - jb : na ? -1 : 1;
-  return pa > pb ? -1 : pa < pb ? 1 : ja - jb;
+  return sumBeats(xa, ga, xb, gb, 1) ? -1 : sumBeats(xb, gb, xa, ga, 1) ? 1 : ja - jb;
+}
+
+/** The largest finite logit of a row (0 when there is none or the row holds +Infinity). */
+function rowShift(x: Float32Array, at: number, cols: number): number {
+  let m = -Infinity;
+  for (let j = 0; j < cols; j++) if (x[at + j] > m) m = x[at + j];
+  return m > -Infinity && m < Infinity ? m : 0;
 }
 
 export const samplingKernels: SamplingKernels = {
@@ -66,7 +104,7 @@ export const samplingKernels: SamplingKernels = {
     const words = rowWords(rows, cols, k0, k1, c0, c1, c2, c3, perRow);
     for (let r = 0; r < rows; r++) {
       const w = words(r), at = r * cols;
-      out[r] = argmax(cols, (j) => x[at + j] * invT + wordToGumbel(w[j]));
+      out[r] = gumbelArgmax(x, at, cols, invT, (j) => wordToGumbel(w[j]));
     }
     return out;
   },
@@ -74,19 +112,19 @@ export const samplingKernels: SamplingKernels = {
   gumbelTopK(x, cols, k, indices, perturbed, k0, k1, c0, c1, c2, c3, perRow) {
     const rows = cols === 0 ? 0 : x.length / cols;
     const words = rowWords(rows, cols, k0, k1, c0, c1, c2, c3, perRow);
-    const p = new Float64Array(cols);
+    const g = new Float64Array(cols);
     const order: number[] = [];
     for (let r = 0; r < rows; r++) {
       const w = words(r), at = r * cols;
       order.length = 0;
       for (let j = 0; j < cols; j++) {
-        p[j] = x[at + j] + wordToGumbel(w[j]);
-        if (p[j] !== -Infinity) order.push(j); // masked logits are never drawn
+        g[j] = wordToGumbel(w[j]);
+        if (x[at + j] !== -Infinity) order.push(j); // masked logits are never drawn
       }
-      order.sort((a, b) => ranks(p[a], a, p[b], b));
+      order.sort((a, b) => ranks(x[at + a], g[a], a, x[at + b], g[b], b));
       for (let i = 0; i < k; i++) {
         indices[r * k + i] = i < order.length ? order[i] : -1;
-        perturbed[r * k + i] = i < order.length ? p[order[i]] : -Infinity;
+        perturbed[r * k + i] = i < order.length ? x[at + order[i]] + g[order[i]] : -Infinity;
       }
     }
   },
@@ -97,7 +135,10 @@ export const samplingKernels: SamplingKernels = {
     const z = new Float64Array(cols);
     for (let r = 0; r < rows; r++) {
       const w = words(r), at = r * cols;
-      for (let j = 0; j < cols; j++) z[j] = (x[at + j] + wordToGumbel(w[j])) * invTau;
+      // Shifted by the row's largest finite logit (softmax is shift-invariant): x + G for
+      // logits of 1e16 and more would round the noise away even in float64.
+      const shift = rowShift(x, at, cols);
+      for (let j = 0; j < cols; j++) z[j] = (x[at + j] - shift + wordToGumbel(w[j])) * invTau;
       const i = argmax(cols, (j) => z[j]);
       index[r] = i;
       const m = i < 0 ? -Infinity : z[i];
@@ -136,7 +177,7 @@ export const samplingKernels: SamplingKernels = {
     for (let i = 0; i < out.length; i++) {
       const T = tArr ? tArr[i] : t;
       const g = loc[i] + wordToGumbel(w[i]);
-      // T − softplus(T − g) without cancellation (FEATURE-ANCHORS (d), truncated Gumbel)
+      // T − softplus(T − g) without cancellation (truncated Gumbel, Maddison et al. 2014, A* sampling)
       const d = T - g;
       const e = Math.log1p(Math.exp(-Math.abs(d)));
       out[i] = d >= 0 ? g - e : T - e;

@@ -1,5 +1,5 @@
 // Softmax family in float64, rounded to float32 once at the end: the conformance reference.
-// Formulas (lecture §1; FEATURE-ANCHORS (d)): m = max x, lse_τ = m/τ + log Σ exp((x − m)/τ),
+// Formulas: m = max x, lse_τ = m/τ + log Σ exp((x − m)/τ),
 // softmax = exp((x − m)/τ − log s), log-softmax = (x − m)/τ − log s.
 
 interface RowStats {

@@ -6,16 +6,12 @@ import type { TopkKernels } from '../kernels/topk.js';
 /**
  * Does (a at index ia) rank above (b at ib)? Values descending when `largest`, ascending
  * otherwise; NaN is the largest value either way (first when largest, last when smallest);
- * -0 is below +0; equal values: the lower index ranks above.
+ * -0 and +0 are equal (IEEE comparison); equal values: the lower index ranks above.
  */
 export function ranksAbove(a: number, ia: number, b: number, ib: number, largest: boolean): boolean {
   const an = a !== a, bn = b !== b;
   if (an || bn) return an && bn ? ia < ib : largest ? an : bn;
   if (a !== b) return largest ? a > b : a < b;
-  if (a === 0) {
-    const na = Object.is(a, -0), nb = Object.is(b, -0);
-    if (na !== nb) return largest ? nb : na;
-  }
   return ia < ib;
 }
 

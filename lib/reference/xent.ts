@@ -1,6 +1,6 @@
 // Xent family in float64, rounded to float32 once at the end: the conformance reference.
 //
-// Softmax cross-entropy (FEATURE-ANCHORS (d); PyTorch F.cross_entropy semantics). Row x of C
+// Softmax cross-entropy (PyTorch F.cross_entropy semantics). Row x of C
 // logits, label y, class weights w (all ones when absent), smoothing ε, z-loss λ:
 //   lse = m + log Σⱼ exp(xⱼ − m),  pⱼ = exp(xⱼ − lse)
 //   ℓ = (1−ε)·w_y·(lse − x_y) + (ε/C)·Σ_c w_c·(lse − x_c) + λ·w_y·lse²

@@ -116,7 +116,7 @@ Napi::Value TruncatedGumbel(const Napi::CallbackInfo& info) {
   return info[3];
 }
 
-// (out, key0, key1, ctr0..ctr3, loc, scale) → out: the full-word Gumbel of API.md.
+// (out, key0, key1, ctr0..ctr3, loc, scale) → out: the full-word Gumbel (README, "Randomness").
 Napi::Value SampleGumbel(const Napi::CallbackInfo& info) {
   F32 out = f32(info, 0, "out");
   Stream s = stream_args(info, 1);

@@ -1,4 +1,4 @@
-// Philox4x32-10 streams (API.md "Random numbers"). The state is a 2-word key and a 128-bit
+// Philox4x32-10 streams (Salmon et al. 2011; README, "Randomness"). The state is a 2-word key and a 128-bit
 // block counter owned by JS; a kernel fills draws [0, n) of the stream that starts at block
 // `ctr`, so draw i uses block ctr + i/4, word i%4, on every tier and for any split.
 #pragma once

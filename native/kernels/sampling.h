@@ -1,12 +1,12 @@
 // Sampling family: Gumbel noise and the Gumbel tricks, fused with their Philox stream so the
-// noise lives in registers and is never stored (API.md "Random numbers and Gumbel").
+// noise lives in registers and is never stored (README, "Randomness").
 //
 // Tiers: scalar, avx2, avx512 (native/kernels/sampling_<isa>.cc, bodies in sampling_impl.inc).
 // Contract (tested against the float64 TypeScript reference, lib/reference/sampling.ts):
 // - draw i of a stream is word i%4 of block ctr + i/4 (rng.h); every kernel here consumes one
 //   word per element, in row-major order, so any tier, chain interleave or thread split
 //   reproduces the same draws;
-// - the noise of a word is the full-word Gumbel of API.md (gumbel_fast of the tier, a few ulp
+// - the noise of a word is the full-word Gumbel of the README (gumbel_fast of the tier, a few ulp
 //   from the float64 map);
 // - a perturbed value x·inv_t + g that is -Inf (a masked logit) is never selected; NaN ranks
 //   above every number (as torch.argmax / torch.topk), so the first NaN of a row is selected;
@@ -42,7 +42,7 @@ using lk_perturb_fn = void (*)(const float* x, float* z, int32_t* argmax, int64_
 // Draws [0, n) of the stream (key, ctr).
 using lk_trunc_gumbel_fn = void (*)(const float* loc, const float* t_arr, float t, float* out, int64_t n,
                                     const uint32_t key[2], const uint32_t ctr[4]);
-// out[i] = loc + scale·G(word i): RngKernels::gumbel's numbers (to a few ulp), with interleaved
+// out[i] = loc + scale·G(word i): the reference's wordToGumbel numbers (lib/reference/philox.ts, to a few ulp), with interleaved
 // Philox chains and the lean transform of sampling_impl.inc.
 using lk_gumbel_fill_fn = void (*)(float* out, int64_t n, const uint32_t key[2], const uint32_t ctr[4], float loc,
                                    float scale);

@@ -89,6 +89,8 @@ inline VF vexp_normal(VF x) {
   return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
+#include "log_poly.inc"
+
 inline VF vlog(VF x) {
   // Subnormals: scale by 2^23 first so the exponent field is meaningful.
   VF is_sub = _mm256_cmp_ps(x, _mm256_set1_ps(1.17549435e-38f), _CMP_LT_OQ);
@@ -103,21 +105,7 @@ inline VF vlog(VF x) {
   e = _mm256_add_epi32(e, _mm256_and_si256(_mm256_castps_si256(big), _mm256_set1_epi32(1)));
   VF ef = _mm256_cvtepi32_ps(e);
   VF f = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
-  VF z = _mm256_mul_ps(f, f);
-  VF p = _mm256_set1_ps(7.0376836292e-2f);
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(-1.1514610310e-1f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.1676998740e-1f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(-1.2420140846e-1f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(1.4249322787e-1f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(-1.6668057665e-1f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(2.0000714765e-1f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(-2.4999993993e-1f));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(3.3333331174e-1f));
-  VF y = _mm256_mul_ps(_mm256_mul_ps(p, z), f);
-  y = _mm256_fmadd_ps(ef, _mm256_set1_ps(-2.12194440e-4f), y);
-  y = _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), y);
-  y = _mm256_add_ps(f, y);
-  y = _mm256_fmadd_ps(ef, _mm256_set1_ps(0.693359375f), y);
+  VF y = log_from_parts(f, ef);
   // Specials: 0 → -Inf, negative → NaN, +Inf → +Inf, NaN → NaN.
   y = _mm256_blendv_ps(y, _mm256_set1_ps(-__builtin_inff()), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_EQ_OQ));
   y = _mm256_blendv_ps(y, _mm256_set1_ps(__builtin_nanf("")), _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_LT_OQ));
@@ -213,7 +201,7 @@ inline VF u32_to_uniform(VI w) {
 
 
 // --- vlog_pos (log of a positive normal float, no special cases) and vsqrt -------------------
-// log x for positive normal x (no special cases): vlog's Cephes polynomial, with the mantissa
+// log x for positive normal x (no special cases): vlog's polynomial (log_poly.inc), with the mantissa
 // brought to [√½, √2) by one integer subtraction instead of a compare and blends.
 inline VF vlog_pos(VF x) {
   __m256i bits = _mm256_castps_si256(x);
@@ -221,25 +209,83 @@ inline VF vlog_pos(VF x) {
   VF m = _mm256_castsi256_ps(_mm256_sub_epi32(bits, _mm256_slli_epi32(e, 23)));
   VF ef = _mm256_cvtepi32_ps(e);
   VF f = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
-  VF z = _mm256_mul_ps(f, f);
-  // Estrin's scheme (depth 4 instead of Horner's 9: the logs are latency-bound otherwise).
-  VF z2 = _mm256_mul_ps(z, z);
-  VF t01 = _mm256_fmadd_ps(_mm256_set1_ps(-2.4999993993e-1f), f, _mm256_set1_ps(3.3333331174e-1f));
-  VF t23 = _mm256_fmadd_ps(_mm256_set1_ps(-1.6668057665e-1f), f, _mm256_set1_ps(2.0000714765e-1f));
-  VF t45 = _mm256_fmadd_ps(_mm256_set1_ps(-1.2420140846e-1f), f, _mm256_set1_ps(1.4249322787e-1f));
-  VF t67 = _mm256_fmadd_ps(_mm256_set1_ps(-1.1514610310e-1f), f, _mm256_set1_ps(1.1676998740e-1f));
-  VF u03 = _mm256_fmadd_ps(t23, z, t01);
-  VF u47 = _mm256_fmadd_ps(t67, z, t45);
-  VF p = _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(7.0376836292e-2f), z2, u47), z2, u03);
-  VF y = _mm256_mul_ps(_mm256_mul_ps(p, z), f);
-  y = _mm256_fmadd_ps(ef, _mm256_set1_ps(-2.12194440e-4f), y);
-  y = _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), y);
-  y = _mm256_add_ps(f, y);
-  return _mm256_fmadd_ps(ef, _mm256_set1_ps(0.693359375f), y);
+  return log_from_parts(f, ef);
 }
 
 inline VF vsqrt(VF x) { return _mm256_sqrt_ps(x); }
 
 #include "vec_generic.inc"
+
+// --- selection vocabulary (topk_impl.inc, heap.inc) ------------------------------------------
+// Signed rank keys: the float's bits mapped to an order that signed integer comparison
+// follows, -0 read as +0 (they tie), NaN the largest (largest) or smallest key; with
+// largest = false the order is reversed. The scalar rank_key in heap.inc is the same map.
+inline VI vrank_skey(VF x, bool largest) {
+  __m256i b = _mm256_castps_si256(_mm256_add_ps(x, _mm256_setzero_ps()));  // -0 → +0
+  __m256i s = _mm256_xor_si256(b, _mm256_srli_epi32(_mm256_srai_epi32(b, 31), 1));
+  if (!largest) s = _mm256_xor_si256(s, _mm256_set1_epi32(-1));
+  __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);
+  return _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(s),
+                                              _mm256_castsi256_ps(_mm256_set1_epi32(largest ? INT32_MAX : INT32_MIN)), nan));
+}
+inline VI vset1_i32(int32_t a) { return _mm256_set1_epi32(a); }
+inline VI vmax_i32(VI a, VI b) { return _mm256_max_epi32(a, b); }
+inline int32_t vreduce_max_i32(VI a) {
+  __m128i q = _mm_max_epi32(_mm256_castsi256_si128(a), _mm256_extracti128_si256(a, 1));
+  q = _mm_max_epi32(q, _mm_shuffle_epi32(q, 0x4E));
+  q = _mm_max_epi32(q, _mm_shuffle_epi32(q, 0xB1));
+  return _mm_cvtsi128_si32(q);
+}
+inline uint32_t vmask_eq_i32(VI a, VI b) { return uint32_t(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(a, b)))); }
+// Lane masks of the selection filter (unordered: NaN passes; ordered: NaN fails).
+inline uint32_t vmask_gt_or_nan(VF v, VF t) { return uint32_t(_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_NLE_UQ))); }
+inline uint32_t vmask_lt(VF v, VF t) { return uint32_t(_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_LT_OQ))); }
+inline uint32_t vmask_le(VF v, VF t) { return uint32_t(_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_LE_OQ))); }
+// Appends the lanes of m (values and indices base + lane) to sv/si; writes L entries. AVX2 has
+// no compress: a 256-entry table of lane permutations does it.
+struct CompressLut {
+  uint64_t v[256];
+  constexpr CompressLut() : v() {
+    for (int m = 0; m < 256; ++m) {
+      uint64_t p = 0;
+      int j = 0;
+      for (int b = 0; b < 8; ++b)
+        if ((m >> b) & 1) p |= uint64_t(b) << (8 * j++);
+      v[m] = p;
+    }
+  }
+};
+constexpr CompressLut kCompressLut{};
+inline int vcompress_lanes(float* sv, int32_t* si, VF v, int32_t base, uint32_t m) {
+  __m256i perm = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128(int64_t(kCompressLut.v[m])));
+  __m256i idx = _mm256_add_epi32(_mm256_set1_epi32(base), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  _mm256_storeu_ps(sv, _mm256_permutevar8x32_ps(v, perm));
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(si), _mm256_permutevar8x32_epi32(idx, perm));
+  return __builtin_popcount(m);
+}
+
+// --- Philox word tails (sampling_impl.inc) ----------------------------------------------------
+// q = (min(w, 2³²−1−w) + ½)·2⁻³², the distance of u = (w + ½)·2⁻³² to its nearer end, and
+// p = ½ − q, each from its own integer so both keep their relative precision (one rounding);
+// `up` = the lanes where w ≥ 2³¹ (u > ½); vblend_up / vflip_up select or negate on them.
+using Up = __m256i;
+inline VF tail_qp(VI w, Up& up, VF& p) {
+  up = _mm256_srai_epi32(w, 31);
+  __m256i m = _mm256_xor_si256(w, up);
+  const VF s = _mm256_set1_ps(0x1p-32f), h = _mm256_set1_ps(0x1p-33f);
+  p = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_set1_epi32(0x7FFFFFFF), m)), s, h);
+  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(m), s, h);
+}
+inline VF tail_q(VI w, Up& up) {
+  up = _mm256_srai_epi32(w, 31);
+  return _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_xor_si256(w, up)), _mm256_set1_ps(0x1p-32f), _mm256_set1_ps(0x1p-33f));
+}
+inline VF vblend_up(Up up, VF lo, VF hi) { return _mm256_blendv_ps(lo, hi, _mm256_castsi256_ps(up)); }
+inline VF vflip_up(Up up, VF x) {  // −x where up
+  return _mm256_xor_ps(x, _mm256_castsi256_ps(_mm256_slli_epi32(up, 31)));
+}
+// (0x3f800000 − bits(q)) as a float: −log2(q)·2²³ to within the mantissa's linear
+// approximation (a cheap upper bound on −log q, see gumbel_bound).
+inline VF vneg_log2_bits(VF q) { return _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_set1_epi32(0x3f800000), _mm256_castps_si256(q))); }
 
 }  // namespace

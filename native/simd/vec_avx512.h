@@ -80,6 +80,8 @@ inline VF vexp_normal(VF x) {
   return _mm512_scalef_ps(p, n);
 }
 
+#include "log_poly.inc"
+
 inline VF vlog(VF x) {
   // getexp/getmant handle subnormals natively; fold m into [sqrt(1/2), sqrt(2)) as AVX2 does.
   VF m = _mm512_getmant_ps(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
@@ -88,21 +90,7 @@ inline VF vlog(VF x) {
   m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
   ef = _mm512_mask_add_ps(ef, big, ef, _mm512_set1_ps(1.0f));
   VF f = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
-  VF z = _mm512_mul_ps(f, f);
-  VF p = _mm512_set1_ps(7.0376836292e-2f);
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(-1.1514610310e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.1676998740e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(-1.2420140846e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.4249322787e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(-1.6668057665e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.0000714765e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(-2.4999993993e-1f));
-  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(3.3333331174e-1f));
-  VF y = _mm512_mul_ps(_mm512_mul_ps(p, z), f);
-  y = _mm512_fmadd_ps(ef, _mm512_set1_ps(-2.12194440e-4f), y);
-  y = _mm512_fnmadd_ps(z, _mm512_set1_ps(0.5f), y);
-  y = _mm512_add_ps(f, y);
-  y = _mm512_fmadd_ps(ef, _mm512_set1_ps(0.693359375f), y);
+  VF y = log_from_parts(f, ef);
   y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_EQ_OQ), y, _mm512_set1_ps(-__builtin_inff()));
   y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), y, _mm512_set1_ps(__builtin_nanf("")));
   y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(__builtin_inff()), _CMP_EQ_OQ), y, x);
@@ -207,25 +195,61 @@ inline VF vlog_pos(VF x) {
   VF m = _mm512_castsi512_ps(_mm512_sub_epi32(bits, _mm512_slli_epi32(e, 23)));
   VF ef = _mm512_cvtepi32_ps(e);
   VF f = _mm512_sub_ps(m, _mm512_set1_ps(1.0f));
-  VF z = _mm512_mul_ps(f, f);
-  // Estrin's scheme (depth 4 instead of Horner's 9: the logs are latency-bound otherwise).
-  VF z2 = _mm512_mul_ps(z, z);
-  VF t01 = _mm512_fmadd_ps(_mm512_set1_ps(-2.4999993993e-1f), f, _mm512_set1_ps(3.3333331174e-1f));
-  VF t23 = _mm512_fmadd_ps(_mm512_set1_ps(-1.6668057665e-1f), f, _mm512_set1_ps(2.0000714765e-1f));
-  VF t45 = _mm512_fmadd_ps(_mm512_set1_ps(-1.2420140846e-1f), f, _mm512_set1_ps(1.4249322787e-1f));
-  VF t67 = _mm512_fmadd_ps(_mm512_set1_ps(-1.1514610310e-1f), f, _mm512_set1_ps(1.1676998740e-1f));
-  VF u03 = _mm512_fmadd_ps(t23, z, t01);
-  VF u47 = _mm512_fmadd_ps(t67, z, t45);
-  VF p = _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_set1_ps(7.0376836292e-2f), z2, u47), z2, u03);
-  VF y = _mm512_mul_ps(_mm512_mul_ps(p, z), f);
-  y = _mm512_fmadd_ps(ef, _mm512_set1_ps(-2.12194440e-4f), y);
-  y = _mm512_fnmadd_ps(z, _mm512_set1_ps(0.5f), y);
-  y = _mm512_add_ps(f, y);
-  return _mm512_fmadd_ps(ef, _mm512_set1_ps(0.693359375f), y);
+  return log_from_parts(f, ef);
 }
 
 inline VF vsqrt(VF x) { return _mm512_sqrt_ps(x); }
 
 #include "vec_generic.inc"
+
+// --- selection vocabulary (topk_impl.inc, heap.inc) ------------------------------------------
+// Signed rank keys: the float's bits mapped to an order that signed integer comparison
+// follows, -0 read as +0 (they tie), NaN the largest (largest) or smallest key; with
+// largest = false the order is reversed. The scalar rank_key in heap.inc is the same map.
+inline VI vrank_skey(VF x, bool largest) {
+  __m512i b = _mm512_castps_si512(_mm512_add_ps(x, _mm512_setzero_ps()));  // -0 → +0
+  __m512i s = _mm512_xor_si512(b, _mm512_srli_epi32(_mm512_srai_epi32(b, 31), 1));
+  if (!largest) s = _mm512_xor_si512(s, _mm512_set1_epi32(-1));
+  __mmask16 nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+  return _mm512_mask_mov_epi32(s, nan, _mm512_set1_epi32(largest ? INT32_MAX : INT32_MIN));
+}
+inline VI vset1_i32(int32_t a) { return _mm512_set1_epi32(a); }
+inline VI vmax_i32(VI a, VI b) { return _mm512_max_epi32(a, b); }
+inline int32_t vreduce_max_i32(VI a) { return _mm512_reduce_max_epi32(a); }
+inline uint32_t vmask_eq_i32(VI a, VI b) { return uint32_t(_mm512_cmpeq_epi32_mask(a, b)); }
+// Lane masks of the selection filter (unordered: NaN passes; ordered: NaN fails).
+inline uint32_t vmask_gt_or_nan(VF v, VF t) { return uint32_t(_mm512_cmp_ps_mask(v, t, _CMP_NLE_UQ)); }
+inline uint32_t vmask_lt(VF v, VF t) { return uint32_t(_mm512_cmp_ps_mask(v, t, _CMP_LT_OQ)); }
+inline uint32_t vmask_le(VF v, VF t) { return uint32_t(_mm512_cmp_ps_mask(v, t, _CMP_LE_OQ)); }
+// Appends the lanes of m (values and indices base + lane) to sv/si; writes L entries.
+inline int vcompress_lanes(float* sv, int32_t* si, VF v, int32_t base, uint32_t m) {
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  _mm512_storeu_ps(sv, _mm512_maskz_compress_ps(__mmask16(m), v));
+  _mm512_storeu_si512(si, _mm512_maskz_compress_epi32(__mmask16(m), _mm512_add_epi32(_mm512_set1_epi32(base), iota)));
+  return __builtin_popcount(m);
+}
+
+// --- Philox word tails (sampling_impl.inc) ----------------------------------------------------
+// q = (min(w, 2³²−1−w) + ½)·2⁻³², the distance of u = (w + ½)·2⁻³² to its nearer end, and
+// p = ½ − q, each from its own integer so both keep their relative precision (one rounding);
+// `up` = the lanes where w ≥ 2³¹ (u > ½); vblend_up / vflip_up select or negate on them.
+using Up = __mmask16;
+inline VF tail_qp(VI w, Up& up, VF& p) {
+  up = _mm512_movepi32_mask(w);
+  __m512i m = _mm512_xor_si512(w, _mm512_srai_epi32(w, 31));
+  const VF s = _mm512_set1_ps(0x1p-32f), h = _mm512_set1_ps(0x1p-33f);
+  p = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_set1_epi32(0x7FFFFFFF), m)), s, h);
+  return _mm512_fmadd_ps(_mm512_cvtepi32_ps(m), s, h);
+}
+inline VF tail_q(VI w, Up& up) {
+  up = _mm512_movepi32_mask(w);
+  __m512i m = _mm512_xor_si512(w, _mm512_srai_epi32(w, 31));
+  return _mm512_fmadd_ps(_mm512_cvtepi32_ps(m), _mm512_set1_ps(0x1p-32f), _mm512_set1_ps(0x1p-33f));
+}
+inline VF vblend_up(Up up, VF lo, VF hi) { return _mm512_mask_blend_ps(up, lo, hi); }
+inline VF vflip_up(Up up, VF x) { return _mm512_mask_sub_ps(x, up, _mm512_setzero_ps(), x); }
+// (0x3f800000 − bits(q)) as a float: −log2(q)·2²³ to within the mantissa's linear
+// approximation (a cheap upper bound on −log q, see gumbel_bound).
+inline VF vneg_log2_bits(VF q) { return _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_set1_epi32(0x3f800000), _mm512_castps_si512(q))); }
 
 }  // namespace

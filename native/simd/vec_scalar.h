@@ -86,4 +86,52 @@ inline VF vsqrt(VF x) { return std::sqrt(x); }
 // The scalar tier keeps glibc's expf for exp_le0 (vec_generic.inc holds the vector form).
 inline float exp_le0(float x) { return std::exp(x); }
 
+// --- selection vocabulary (topk_impl.inc, heap.inc) ------------------------------------------
+// Signed rank keys (see vec_avx2.h); VI holds the key's bits, compared as int32.
+inline VI vrank_skey(VF x, bool largest) {
+  if (x != x) return uint32_t(largest ? INT32_MAX : INT32_MIN);
+  float z = x + 0.0f;  // -0 → +0
+  uint32_t b;
+  std::memcpy(&b, &z, 4);
+  uint32_t s = b ^ ((uint32_t(int32_t(b) >> 31)) >> 1);
+  return largest ? s : ~s;
+}
+inline VI vset1_i32(int32_t a) { return uint32_t(a); }
+inline VI vmax_i32(VI a, VI b) { return int32_t(a) > int32_t(b) ? a : b; }
+inline int32_t vreduce_max_i32(VI a) { return int32_t(a); }
+inline uint32_t vmask_eq_i32(VI a, VI b) { return a == b ? 1u : 0u; }
+inline uint32_t vmask_gt_or_nan(VF v, VF t) { return !(v <= t) ? 1u : 0u; }
+inline uint32_t vmask_lt(VF v, VF t) { return v < t ? 1u : 0u; }
+inline uint32_t vmask_le(VF v, VF t) { return v <= t ? 1u : 0u; }
+inline int vcompress_lanes(float* sv, int32_t* si, VF v, int32_t base, uint32_t m) {
+  sv[0] = v;
+  si[0] = base;
+  return int(m);
+}
+
+// --- Philox word tails (sampling_impl.inc) ----------------------------------------------------
+// q = (min(w, 2³²−1−w) + ½)·2⁻³², the distance of u = (w + ½)·2⁻³² to its nearer end, and
+// p = ½ − q, each from its own integer so both keep their relative precision (one rounding);
+// `up` = the lanes where w ≥ 2³¹ (u > ½); vblend_up / vflip_up select or negate on them.
+using Up = bool;
+inline VF tail_qp(VI w, Up& up, VF& p) {
+  up = (w & 0x80000000u) != 0;
+  uint32_t m = up ? ~w : w;
+  p = float(int32_t(0x7FFFFFFFu - m)) * 0x1p-32f + 0x1p-33f;  // the products are exact: one rounding
+  return float(int32_t(m)) * 0x1p-32f + 0x1p-33f;
+}
+inline VF tail_q(VI w, Up& up) {
+  VF p;
+  return tail_qp(w, up, p);
+}
+inline VF vblend_up(Up up, VF lo, VF hi) { return up ? hi : lo; }
+inline VF vflip_up(Up up, VF x) { return up ? -x : x; }
+// (0x3f800000 − bits(q)) as a float: −log2(q)·2²³ to within the mantissa's linear
+// approximation (a cheap upper bound on −log q, see gumbel_bound).
+inline VF vneg_log2_bits(VF q) {
+  uint32_t qb;
+  std::memcpy(&qb, &q, 4);
+  return float(int32_t(0x3f800000u - qb));
+}
+
 }  // namespace
