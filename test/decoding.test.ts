@@ -390,6 +390,9 @@ describe('bad input', () => {
     expectError(fn({ seed: 1, topP: '0.9' }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /topP/);
     expectError(fn({}), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /rng|seed/);
     expectError(() => lk.sampleNext(x, 5, { seed: 1 }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /multiple of cols/);
+    expectError(fn({ seed: 1, temprature: 0.5 }), RangeError, 'ERR_LOGITKIT_UNKNOWN_OPTION', /temprature.*did you mean temperature/);
+    expectError(fn({ seed: 1, rng: new lk.Rng(1) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /rng.*seed|seed.*rng/);
+    expectError(() => lk.decoder({ top_p: 0.9 } as never), RangeError, 'ERR_LOGITKIT_UNKNOWN_OPTION', /top_p/);
   });
   test('token ids name the row and the argument', () => {
     expectError(fn({ seed: 1, previousTokens: [[0], [1, 4], [2]] }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /previousTokens\[1\]\[1\] = 4 is out of range \[0, 4\)/);
