@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { kernels } from './backend.js';
+import { createBeamApi } from './beam.js';
 import { createDecodingApi } from './decoding.js';
 import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
@@ -24,6 +25,9 @@ export type {
   GumbelOptions, TruncatedGumbelOptions, CategoricalOptions, GumbelSoftmaxOptions, GumbelSoftmaxResult,
   GumbelTopKOptions, GumbelTopKResult, RandomOptions, RowRandomOptions, SampleOptions, Param,
 } from './sampling.js';
+export type {
+  BeamSearchOptions, StochasticBeamSearchOptions, BeamSearchResult, SbsEstimate, LogProbsFn,
+} from './beam.js';
 export type { SampleNextOptions, SampleNextResult, LogitBias, PreviousTokens, Decoder, DecoderOptions } from './decoding.js';
 export { VERSION as version } from './version.js';
 
@@ -59,6 +63,13 @@ export const {
   /** @namespace */ sample,
 } = createSamplingApi(kernels);
 
+export const {
+  /** @function */ stochasticBeamSearch,
+  /** @function */ beamSearch,
+  /** @function */ inclusionProbability,
+  /** @function */ logInclusionProbability,
+  /** @function */ sbsEstimate,
+} = createBeamApi(kernels);
 export const {
   /** @function */ sampleNext,
   /** @function */ sampleNextAsync,

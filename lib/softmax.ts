@@ -1,15 +1,22 @@
 // Public softmax family: validate, then run the backend's kernel.
 import type { Kernels } from './kernels/index.js';
+import { rangeError } from './errors.js';
 import { f32, optionKeys, options, outF32, positive, rowsOf, sameLength } from './validate.js';
 
 export interface SoftmaxOptions {
-  /** Divide the logits by this before the softmax (default 1). Finite, > 0. */
+  /**
+   * Divide the logits by this before the softmax (default 1). A number in [2⁻¹²⁶, 2¹²⁶] (about
+   * 1.2e-38 to 8.5e37; the kernels take 1/τ as a float32), else a RangeError on both backends.
+   * The result is finite wherever the float64 result rounds to a finite float32, even when
+   * x − max overflows float32 (e.g. ±3e38 logits with τ = 2).
+   */
   temperature?: number;
   /** Output buffer of x's length; may be x itself (in place). */
   out?: Float32Array;
 }
 
 export interface LogSumExpOptions {
+  /** As `SoftmaxOptions.temperature`: a number in [2⁻¹²⁶, 2¹²⁶] (default 1). */
   temperature?: number;
   /** Output buffer of length rows. */
   out?: Float32Array;
@@ -24,9 +31,16 @@ const SOFTMAX_OPTIONS = optionKeys<SoftmaxOptions>({ temperature: true, out: tru
 const LSE_OPTIONS = optionKeys<LogSumExpOptions>({ temperature: true, out: true });
 const ELEMENTWISE_OPTIONS = optionKeys<ElementwiseOptions>({ out: true });
 
+// The kernels take 1/τ as a float32: temperatures whose reciprocal is not a normal float32
+// (τ below 2⁻¹²⁶ or above 2¹²⁶) are refused rather than turned into 0·Infinity = NaN; both
+// backends refuse them here (CHANGELOG, Unreleased).
 function invTemperature(o: { temperature?: unknown }, fn: string): number {
-  return o.temperature === undefined ? 1 : 1 / positive(o.temperature, `${fn}: options.temperature`);
-}
+  if (o.temperature === undefined) return 1;
+  const t = positive(o.temperature, `${fn}: options.temperature`);
+  if (t < 2 ** -126 || t > 2 ** 126) {
+    throw rangeError(`${fn}: options.temperature = ${t} is out of range: expected a number in [2^-126, 2^126] (about 1.2e-38 to 8.5e+37)`);
+  }
+  return 1 / t;}
 
 function rowArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {
   const xa = f32(x, `${fn}: x`);

@@ -24,7 +24,10 @@ export interface SoftmaxCrossEntropyOptions {
   labelSmoothing?: number;
   /** Per-class weights, Float32Array(cols), each finite and ≥ 0 (PyTorch's `weight`). */
   classWeights?: Float32Array;
-  /** z-loss coefficient λ ≥ 0 (default 0): adds λ·w_y·lse² per non-ignored row. */
+  /**
+   * z-loss coefficient λ (default 0): adds λ·w_y·lse² per non-ignored row. A number in
+   * [0, 3.4028234663852886e38] (finite as a float32), else a RangeError on both backends.
+   */
   zLoss?: number;
   /**
    * true (default): return the gradient in a new array; false: forward only; a Float32Array of
@@ -60,7 +63,8 @@ export interface BinaryCrossEntropyOptions {
    * PyTorch's `pos_weight` w: a number, or a Float32Array whose length P divides
    * logits.length; element i uses posWeight[i mod P], i.e. it is broadcast along the trailing
    * dimension (a (rows, cols) batch takes a Float32Array(cols), one weight per class). Each
-   * weight finite and ≥ 0 (default 1).
+   * weight finite and ≥ 0 (default 1); a number must also be finite as a float32
+   * (≤ 3.4028234663852886e38), else a RangeError on both backends.
    */
   posWeight?: number | Float32Array;
   /** Output buffer for the gradient (logits.length); may be `logits` itself (in place). */
@@ -106,6 +110,19 @@ function nonNegativeElements(a: Float32Array, name: string): void {
   }
 }
 
+/**
+ * A finite number ≥ 0 that is also finite as a float32 (≤ 3.4028234663852886e38): the kernels
+ * take these coefficients in float32, where a larger value would become Infinity (and 0·Infinity
+ * = NaN). Both backends refuse them here (CHANGELOG, Unreleased).
+ */
+function nonNegativeF32(v: unknown, name: string): number {
+  const n = nonNegative(v, name);
+  if (Math.fround(n) === Infinity) {
+    throw rangeError(`${name} = ${n} is out of range: expected a number in [0, 3.4028234663852886e+38] (finite as a float32)`);
+  }
+  return n;
+}
+
 /** The gradient buffer must not share memory with read-only inputs (labels, weights). */
 function disjoint(out: Float32Array, name: string, inputs: [ArrayBufferView | null, string][]): void {
   for (const [x, xName] of inputs) {
@@ -134,7 +151,7 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
   const ignoreIndex = o.ignoreIndex === undefined ? -100 : integer(o.ignoreIndex, `${fn}: options.ignoreIndex`, -(2 ** 31), 2 ** 31 - 1);
   const ls = o.labelSmoothing === undefined ? 0 : number(o.labelSmoothing, `${fn}: options.labelSmoothing`);
   if (!(ls >= 0 && ls <= 1)) throw rangeError(`${fn}: options.labelSmoothing = ${ls} is out of range: expected a number in [0, 1]`);
-  const zLoss = o.zLoss === undefined ? 0 : nonNegative(o.zLoss, `${fn}: options.zLoss`);
+  const zLoss = o.zLoss === undefined ? 0 : nonNegativeF32(o.zLoss, `${fn}: options.zLoss`);
   const w = o.classWeights === undefined ? null : f32(o.classWeights, `${fn}: options.classWeights`);
 
   // rows = labels.length always; cols is given (and checked) or inferred from the lengths.
@@ -230,6 +247,11 @@ export function createXentApi(k: Kernels) {
    *   of weight 0 contributes 0. A row whose logits are all `-Infinity` has lse = -Infinity,
    *   p = 0 and, unless ignored, loss +Infinity. A NaN logit makes its row's loss, lse and
    *   gradient NaN.
+   * - Every log-probability is formed as (m − x_c) + log Σⱼ exp(xⱼ − m), m the row max (both
+   *   parts ≥ 0): no cancellation for huge logits (seven logits of 1e30 give log 7, as in
+   *   PyTorch), and the smoothing term Σ_c w_c·(m − x_c) is formed from float64 sums of the
+   *   logits (never a float32 sum, which loses the term for large logits or overflows). A z-loss gradient beyond float32 range is ±Infinity where p·A overflows and
+   *   exact elsewhere (never 0·Infinity = NaN).
    * - Native kernels: one pass over the logits for the row statistics, one to write the
    *   gradient; per-row losses in float64, summed in row order (same result for any thread
    *   count). They match the float64 reference to about 1e-6 relative on loss and lse, and to
@@ -318,7 +340,7 @@ export function createXentApi(k: Kernels) {
     const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
     let pw: Float32Array | null = null;
     if (typeof o.posWeight === 'number') {
-      pw = new Float32Array([nonNegative(o.posWeight, `${fn}: options.posWeight`)]);
+      pw = new Float32Array([nonNegativeF32(o.posWeight, `${fn}: options.posWeight`)]);
     } else if (o.posWeight !== undefined) {
       if (!(o.posWeight instanceof Float32Array)) {
         throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.posWeight must be a number or a Float32Array, received ${describe(o.posWeight)}`);

@@ -3,6 +3,7 @@
 // file per family (lib/kernels/<family>.ts); this file joins them. Dependency direction:
 // public API (lib/<family>.ts) → backend → {native, reference} → these contracts, which
 // import nothing but each other.
+import type { BeamKernels } from './beam.js';
 import type { DecodingKernels } from './decoding.js';
 import type { RngKernels } from './rng.js';
 import type { SamplingKernels } from './sampling.js';
@@ -10,9 +11,9 @@ import type { SoftmaxKernels } from './softmax.js';
 import type { TopkKernels } from './topk.js';
 import type { XentKernels } from './xent.js';
 
-export type { DecodingKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
+export type { BeamKernels, DecodingKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
 
-export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, DecodingKernels {}
+export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, BeamKernels, DecodingKernels {}
 
 /** What the addon exports besides the kernels. */
 export interface NativeBinding extends Kernels {

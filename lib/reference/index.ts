@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { Kernels } from '../kernels/index.js';
+import { createBeamApi } from '../beam.js';
 import { createDecodingApi } from '../decoding.js';
 import { createSamplingApi } from '../sampling.js';
 import { createTopkApi } from '../topk.js';
@@ -56,6 +57,13 @@ export const {
   /** @function */ gumbelTopK,
   /** @namespace */ sample,
 } = createSamplingApi(referenceKernels);
+export const {
+  /** @function */ stochasticBeamSearch,
+  /** @function */ beamSearch,
+  /** @function */ inclusionProbability,
+  /** @function */ logInclusionProbability,
+  /** @function */ sbsEstimate,
+} = createBeamApi(referenceKernels);
 export const {
   /** @function */ sampleNext,
   /** @function */ sampleNextAsync,

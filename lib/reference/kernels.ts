@@ -2,6 +2,7 @@
 import type { Kernels } from '../kernels/index.js';
 import { decodingKernels } from './decoding.js';
 import { philoxBlock, philoxStream, wordToUniform } from './philox.js';
+import { beamKernels } from './beam.js';
 import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';
 import { topkKernels } from './topk.js';
@@ -31,6 +32,7 @@ export const referenceKernels: Kernels = {
   ...xentKernels,
   ...topkKernels,
   ...samplingKernels,
+  ...beamKernels,
   ...decodingKernels,
   logSumExp: sm.logSumExp,
   softmax: sm.softmax,

@@ -54,7 +54,8 @@ export function softmaxCrossEntropy<T extends Vec>(
     const masked = m === -Infinity;
     let s = 0;
     if (!masked) for (let j = 0; j < cols; j++) s += Math.exp(logits[at + j] - m);
-    const l = masked ? -Infinity : m + Math.log(s);
+    const logS = Math.log(s);
+    const l = masked ? -Infinity : m + logS;
     const y = labels[r];
     if (y === ignoreIndex) {
       lse[r] = l;
@@ -62,10 +63,11 @@ export function softmaxCrossEntropy<T extends Vec>(
       if (grad) grad.fill(0, at, at + cols);
       continue;
     }
-    // log-probability loss terms, each ≥ 0 (no cancellation)
+    // log-probability loss terms as (m − x_c) + log s: both parts ≥ 0, no cancellation (l − x_c
+    // loses log s entirely once it is below l's ulp, e.g. seven logits of 1e30 give 0, not log 7)
     const wy = weight(y);
     const cy = (1 - eps) * wy;
-    const nll = (c: number): number => (masked ? Infinity : l - logits[at + c]);
+    const nll = (c: number): number => (masked ? Infinity : m - logits[at + c] + logS);
     let loss = 0;
     if (cy !== 0) loss += cy * nll(y);
     if (eps > 0) {

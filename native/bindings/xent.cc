@@ -55,7 +55,7 @@ std::function<void()> xent_job(const Napi::CallbackInfo& info) {
   require(info, ignore == std::floor(ignore) && ignore >= -2147483648.0 && ignore <= 2147483647.0,
           "ignoreIndex must be an int32");
   require(info, eps >= 0.0 && eps <= 1.0, "labelSmoothing must be in [0, 1]");
-  require(info, zloss >= 0.0 && std::isfinite(zloss), "zLoss must be a finite number >= 0");
+  require(info, zloss >= 0.0 && zloss <= 3.4028234663852886e38, "zLoss must be a number in [0, 3.4028234663852886e38]");
   require(info, cols > 0 || (rows == 0 && x.length == 0), "cols must be positive");
   require(info, rows == 0 ? x.length == 0 : x.length % size_t(rows) == 0 && int64_t(x.length / size_t(rows)) == cols,
           "logits.length must equal labels.length * cols");

@@ -4,7 +4,9 @@
 // Tiers: scalar, avx2, avx512 (native/kernels/softmax_<isa>.cc, bodies in softmax_impl.inc).
 // Contract (tested against the float64 TypeScript reference):
 // - rows are independent; a row is read once for its statistics (online max + rescaled sum over
-//   2048-float blocks) and once more for the output;
+//   2048-float blocks: the streaming row engine, rows.inc) and once more for the output;
+// - the argument (x − m)·inv_t never overflows where the result is finite (rows.inc: formed as
+//   (x/2 − m/2)·2·inv_t when inv_t < 1); inv_t is in [2⁻¹²⁶, 2¹²⁶] (the TS layer checks τ);
 // - `-Inf` entries have probability 0; a row that is entirely `-Inf` gives lse = -Inf, a zero
 //   softmax row and an all `-Inf` log-softmax row; any NaN in a row makes the whole row NaN;
 // - sums are accumulated in float over at most 64 vectors, then in double;

@@ -12,7 +12,9 @@
 //   row order, so results do not depend on the thread count;
 // - `grad` may alias `x` exactly (in-place backward); labels are trusted (the binding checks
 //   them: each is in [0, cols) or equals ignore_index);
-// - sums over a row are accumulated in float over at most 64 vectors, then in double.
+// - each log-probability is (m − x_c) + log Σexp (no cancellation for huge logits); Σexp is
+//   accumulated in float over at most 64 vectors, then in double; Σx and Σw·x in double lanes;
+// - the statistics pass is the streaming row engine (rows.inc) with this family's block step.
 #pragma once
 #include <cstdint>
 

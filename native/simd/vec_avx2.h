@@ -215,6 +215,7 @@ inline VF vlog_pos(VF x) {
 inline VF vsqrt(VF x) { return _mm256_sqrt_ps(x); }
 
 #include "vec_generic.inc"
+#include "vec_poly.inc"
 
 // --- selection vocabulary (topk_impl.inc, heap.inc) ------------------------------------------
 // Signed rank keys: the float's bits mapped to an order that signed integer comparison

@@ -134,4 +134,7 @@ inline VF vneg_log2_bits(VF q) {
   return float(int32_t(0x3f800000u - qb));
 }
 
+#include "log_poly.inc"
+#include "vec_poly.inc"
+
 }  // namespace
