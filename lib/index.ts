@@ -7,6 +7,7 @@
 import { kernels } from './backend.js';
 import { createBeamApi } from './beam.js';
 import { createCalibrationApi } from './calibration.js';
+import { createDecodingApi } from './decoding.js';
 import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
@@ -34,6 +35,7 @@ export type {
   FitTemperatureResult, ConfidenceOptions, CalibrationOptions, ReliabilityDiagram, ReliabilitySvgOptions,
   GaussianKLOptions, GaussianKLResult,
 } from './calibration.js';
+export type { SampleNextOptions, SampleNextResult, LogitBias, PreviousTokens, Decoder, DecoderOptions } from './decoding.js';
 export { VERSION as version } from './version.js';
 export { AliasSampler, unigramNoise } from './nce.js';
 export type { NceLogitsOptions, NceLossOptions, NceLossResult, AliasSampleOptions, SkipGramStepOptions } from './nce.js';
@@ -105,3 +107,8 @@ export const {
   /** @function */ skipGramStep,
   /** @function */ skipGramStepAsync,
 } = createNceApi(kernels);
+export const {
+  /** @function */ sampleNext,
+  /** @function */ sampleNextAsync,
+  /** @function */ decoder,
+} = createDecodingApi(kernels);

@@ -105,7 +105,7 @@ const wordToUniform64 = (w: number): number => (w + 0.5) * 2 ** -32;
  * The streams of a row-wise call, checked before anything is reserved: either one Rng (rows take
  * consecutive stretches of cols words) or `rngs`, one Rng per row, each reserving cols words.
  */
-function rowStreams(o: Partial<RowRandomOptions>, rows: number, cols: number, fn: string): () => { s: StreamStart; perRow: Uint32Array | null } {
+export function rowStreams(o: Partial<RowRandomOptions>, rows: number, cols: number, fn: string): () => { s: StreamStart; perRow: Uint32Array | null } {
   if (o.rngs === undefined) {
     const rng = rngFrom(o, fn);
     return () => ({ s: reserve(rng, rows * cols, fn), perRow: null });

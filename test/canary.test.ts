@@ -201,6 +201,13 @@ function recipes(): Record<string, Case[]> {
       { name: 'none, grad', call: (lk) => lk.nceLoss(x.subarray(0, 6 * Math.floor(x.length / 6)), null, 5, { reduction: 'none', grad: true }) },
       { name: 'threaded', call: (lk) => lk.nceLoss(X.subarray(0, 6 * Math.floor(X.length / 6)), null, 5, { reduction: 'none', grad: true }) },
     ],
+    // decoding family
+    sampleNext: [
+      { name: 'filters', call: (lk) => lk.sampleNext(x, COLS, { seed: 1, temperature: 0.8, topK: 3, topP: 0.9, minP: 0.01 }) },
+      { name: 'log-probs', call: (lk) => lk.sampleNext(x, COLS, { seed: 2, returnLogProbs: true, topLogProbs: 2 }) },
+      { name: 'greedy', call: (lk) => lk.sampleNext(x, COLS, { temperature: 0 }) },
+      { name: 'threaded', call: (lk) => lk.sampleNext(X, BIGC, { seed: 3, topK: 50 }) },
+    ],
     'Rng.uniform': [
       { name: 'n = 1000', call: (lk) => new lk.Rng(1).uniform(1000) },
       { name: 'threaded', call: (lk) => new lk.Rng(1).uniform(1 << 18) },
@@ -223,7 +230,9 @@ const NO_OUTPUT = new Set(['backend', 'setThreads', 'version', 'Rng', 'sample',
   'reliabilityDiagramSvg',
   // AliasSampler builds its table in TypeScript; unigramNoise returns a Float64Array computed in
   // TypeScript; skipGramStep updates the caller's tables and returns a number.
-  'AliasSampler', 'unigramNoise', 'skipGramStep', 'skipGramStepAsync']);
+  'AliasSampler', 'unigramNoise', 'skipGramStep', 'skipGramStepAsync',
+  // decoder() returns a stateful adapter around sampleNext (whose recipe covers the outputs).
+  'decoder']);
 
 
 /** Every exported function, `sample.*` samplers and Rng methods that return arrays, by name. */

@@ -9,6 +9,7 @@ import topk from './topk.mjs';
 import beam from './beam.mjs';
 import calibration from './calibration.mjs';
 import nce from './nce.mjs';
+import decoding from './decoding.mjs';
 
 export default [
   bandwidth,
@@ -20,4 +21,5 @@ export default [
   beam,
   calibration,
   nce,
+  decoding,
 ];

@@ -5,6 +5,7 @@
 // import nothing but each other.
 import type { BeamKernels } from './beam.js';
 import type { CalibrationKernels } from './calibration.js';
+import type { DecodingKernels } from './decoding.js';
 import type { RngKernels } from './rng.js';
 import type { SamplingKernels } from './sampling.js';
 import type { SoftmaxKernels } from './softmax.js';
@@ -12,9 +13,9 @@ import type { TopkKernels } from './topk.js';
 import type { XentKernels } from './xent.js';
 import type { NceKernels } from './nce.js';
 
-export type { BeamKernels, CalibrationKernels, NceKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
+export type { BeamKernels, CalibrationKernels, DecodingKernels, NceKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
 
-export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, BeamKernels, CalibrationKernels, NceKernels {}
+export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, BeamKernels, CalibrationKernels, NceKernels, DecodingKernels {}
 
 /** What the addon exports besides the kernels. */
 export interface NativeBinding extends Kernels {

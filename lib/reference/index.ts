@@ -7,6 +7,7 @@
 import type { Kernels } from '../kernels/index.js';
 import { createBeamApi } from '../beam.js';
 import { createCalibrationApi } from '../calibration.js';
+import { createDecodingApi } from '../decoding.js';
 import { createSamplingApi } from '../sampling.js';
 import { createTopkApi } from '../topk.js';
 import { createXentApi } from '../xent.js';
@@ -101,4 +102,9 @@ export const {
   /** @function */ skipGramStepAsync,
 } = createNceApi(referenceKernels);
 export { unigramNoise } from '../nce.js';
+export const {
+  /** @function */ sampleNext,
+  /** @function */ sampleNextAsync,
+  /** @function */ decoder,
+} = createDecodingApi(referenceKernels);
 export { referenceKernels as kernels };

@@ -2,6 +2,7 @@
 import type { Kernels } from '../kernels/index.js';
 import { calibrationKernels } from './calibration.js';
 import { later } from './later.js';
+import { decodingKernels } from './decoding.js';
 import { philoxBlock, philoxStream, wordToUniform } from './philox.js';
 import { beamKernels } from './beam.js';
 import { samplingKernels } from './sampling.js';
@@ -37,6 +38,7 @@ export const referenceKernels: Kernels = {
   ...samplingKernels,
   ...beamKernels,
   ...nceKernels,
+  ...decodingKernels,
   logSumExp: sm.logSumExp,
   softmax: sm.softmax,
   logSoftmax: sm.logSoftmax,
