@@ -233,6 +233,16 @@ export function createDecodingApi(k: Kernels) {
    * negative topK, repetitionPenalty ≤ 0, out-of-range token ids). A row with nothing left (every
    * token masked or banned) or with a NaN or +Infinity logit gives token −1 (logProb NaN), as the
    * other samplers' sentinel.
+   * @param logits A language model's logits, rows × cols row-major (not modified).
+   * @param cols The vocabulary size (an integer in [1, 2³¹ − 1]); logits.length must be a multiple of it.
+   * @param opts The processors — `temperature` (default 1, ≥ 0), `topK` (integer ≥ 0, 0 = off),
+   *   `topP` ((0, 1], default 1 = off), `minP` ([0, 1], default 0 = off), `repetitionPenalty`
+   *   (> 0, default 1 = off), `presencePenalty` and `frequencyPenalty` (finite, default 0),
+   *   `logitBias`, `bannedTokens`, `previousTokens` (one history per row) — the randomness, `rng`,
+   *   `seed` or `rngs` (exactly one, one Rng per row for `rngs`; none needed with temperature 0),
+   *   and the outputs: `out` (an Int32Array of rows), `returnLogProbs`, `topLogProbs` (n in [0, cols]).
+   * @returns The token of each row (an Int32Array of rows; −1 for a row with nothing left), or
+   *   `{ tokens, logProbs, top? }` with `returnLogProbs` or `topLogProbs`.
    * @example sampleNext(logits, 128256, { temperature: 0.8, topK: 50, topP: 0.95, repetitionPenalty: 1.1, previousTokens, seed: 1 })
    */
   function sampleNext(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): SampleNextResult;
@@ -247,7 +257,17 @@ export function createDecodingApi(k: Kernels) {
 
   /**
    * `sampleNext` off the JS thread; the Rng advances when the call is made. The buffers stay
-   * referenced until it settles; do not transfer them meanwhile.
+   * referenced until it settles; do not transfer them meanwhile. Same tokens as `sampleNext`
+   * for the same Rng state.
+   * @param logits A language model's logits, rows × cols row-major (not modified).
+   * @param cols The vocabulary size (an integer in [1, 2³¹ − 1]); logits.length must be a multiple of it.
+   * @param opts As for `sampleNext`: the processors — `temperature` (default 1, ≥ 0), `topK` (integer ≥ 0, 0 = off),
+   *   `topP` ((0, 1], default 1 = off), `minP` ([0, 1], default 0 = off), `repetitionPenalty`
+   *   (> 0, default 1 = off), `presencePenalty` and `frequencyPenalty` (finite, default 0),
+   *   `logitBias`, `bannedTokens`, `previousTokens` (one history per row) — the randomness, `rng`,
+   *   `seed` or `rngs` (exactly one, one Rng per row for `rngs`; none needed with temperature 0),
+   *   and the outputs: `out` (an Int32Array of rows), `returnLogProbs`, `topLogProbs` (n in [0, cols]).
+   * @returns A promise of what `sampleNext` returns.
    * @example await sampleNextAsync(logits, cols, { topP: 0.9, seed: 2 })
    */
   function sampleNextAsync(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): Promise<SampleNextResult>;
@@ -263,7 +283,14 @@ export function createDecodingApi(k: Kernels) {
   /**
    * A LogitsProcessor-style stateful sampler for a generation loop: it keeps each row's
    * history and feeds it to the penalties. `next(logits, cols)` samples one token per row and
-   * appends it; `reset()` clears the histories.
+   * appends it; `reset()` clears the histories. The options are those of `sampleNext` (checked
+   * on each `next`), except that the histories replace `previousTokens` and there are no
+   * outputs to configure; a `seed` makes one Rng that successive `next` calls continue.
+   * @param opts `prompt` (each row's tokens before generation, for the penalties; rows without
+   *   one start empty), the processors of `sampleNext` (`temperature`, `topK`, `topP`, `minP`,
+   *   `repetitionPenalty`, `presencePenalty`, `frequencyPenalty`, `logitBias`, `bannedTokens`)
+   *   and `rng`, `seed` or `rngs` (at most one; none needed with temperature 0).
+   * @returns A Decoder: `next(logits, cols)`, `histories`, `reset()`.
    * @example const d = decoder({ temperature: 0.7, topP: 0.9, repetitionPenalty: 1.1, seed: 1 }); const t = d.next(logits, vocab)
    */
   function decoder(opts: DecoderOptions = {}): Decoder {

@@ -92,6 +92,12 @@ function weightsOf(v: unknown, name: string): { w: Float64Array; sum: number } {
   return { w, sum };
 }
 
+// The option names each function accepts (unknown keys are a RangeError).
+const ALIASSAMPLEOPTIONS_KEYS = optionKeys<AliasSampleOptions>({ rng: true, seed: true, out: true }, [['rng', 'seed']]);
+const NCELOGITSOPTIONS_KEYS = optionKeys<NceLogitsOptions>({ out: true });
+const NCELOSSOPTIONS_KEYS = optionKeys<NceLossOptions>({ reduction: true, grad: true });
+const SKIPGRAMSTEPOPTIONS_KEYS = optionKeys<SkipGramStepOptions>({ sampler: true, negatives: true, lr: true, objective: true, mode: true, rng: true, seed: true, noise: true }, [['rng', 'seed']]);
+
 /**
  * A Walker/Vose alias table over indices 0..V−1 with probabilities wᵢ / Σw: O(V) to build
  * (in float64, identically on every backend), O(1) per draw.
@@ -104,18 +110,14 @@ function weightsOf(v: unknown, name: string): { w: Float64Array; sum: number } {
  * up to the word's resolution: the total-variation distance from w / Σw is at most V·2⁻³¹
  * (5·10⁻⁵ for V = 10⁵). Zero weights are never drawn (their threshold is 0 and they are never
  * an alias).
+ * The table, probabilities and log-probabilities (`logNoise`, the NCE offsets) are built once by
+ * the constructor and never change; `logitkit/reference` exports an AliasSampler with the same
+ * table whose draws run on the float64 reference.
  * @example
  * const q = new AliasSampler(unigramNoise(counts));
  * const noise = q.sample(4096 * 5, { seed: 1 });  // Int32Array of word ids
  * q.logProb(noise);                               // log q(w), Float64Array
  */
-
-// The option names each function accepts (unknown keys are a RangeError).
-const ALIASSAMPLEOPTIONS_KEYS = optionKeys<AliasSampleOptions>({ rng: true, seed: true, out: true }, [['rng', 'seed']]);
-const NCELOGITSOPTIONS_KEYS = optionKeys<NceLogitsOptions>({ out: true });
-const NCELOSSOPTIONS_KEYS = optionKeys<NceLossOptions>({ reduction: true, grad: true });
-const SKIPGRAMSTEPOPTIONS_KEYS = optionKeys<SkipGramStepOptions>({ sampler: true, negatives: true, lr: true, objective: true, mode: true, rng: true, seed: true, noise: true }, [['rng', 'seed']]);
-
 export class AliasSampler {
   /** V, the number of indices. */
   readonly size: number;
@@ -131,6 +133,11 @@ export class AliasSampler {
     return defaultKernels;
   }
 
+  /**
+   * Builds the alias table for probabilities wᵢ / Σw (Vose 1991), in float64.
+   * @param weights V unnormalised weights (1 ≤ V ≤ 2³¹ − 1), each finite and ≥ 0, with a
+   *   positive finite sum; a Float32Array is widened to float64. Zero weights are never drawn.
+   */
   constructor(weights: Float32Array | Float64Array) {
     const { w, sum } = weightsOf(weights, 'AliasSampler: weights');
     const V = w.length;
@@ -178,7 +185,17 @@ export class AliasSampler {
     }
   }
 
-  /** n independent draws (one Philox word each; see the class notes). */
+  /**
+   * n independent draws from q, one Philox word each (see the class notes): every backend,
+   * tier and thread count draws the same indices for a seed.
+   * @param n How many draws (an integer in [0, 2³²]).
+   * @param opts `rng` or `seed` (exactly one of them), and `out` (an Int32Array of length n,
+   *   written and returned).
+   * @returns The drawn indices, each in [0, V).
+   * @example
+   * const q = new AliasSampler(new Float64Array([0.5, 0.3, 0.2]));
+   * q.sample(10, { seed: 1 }); // Int32Array(10) of indices in [0, 3)
+   */
   sample(n: number, opts?: AliasSampleOptions): Int32Array {
     const fn = 'AliasSampler.sample';
     const count = integer(n, `${fn}: n`, 0, 2 ** 32);
@@ -192,6 +209,14 @@ export class AliasSampler {
   /**
    * `sample` off the JS thread (large draws): the Rng advances at the call, so concurrent
    * calls sharing it stay deterministic. The table and `out` stay referenced until it settles.
+   * Same indices as `sample` for the same Rng state.
+   * @param n How many draws (an integer in [0, 2³²]).
+   * @param opts As for `sample`: `rng` or `seed` (exactly one of them), and `out` (an
+   *   Int32Array of length n).
+   * @returns A promise of the drawn indices, each in [0, V).
+   * @example
+   * const q = new AliasSampler(unigramNoise(counts));
+   * const noise = await q.sampleAsync(1 << 24, { rng }); // Int32Array of word ids
    */
   async sampleAsync(n: number, opts?: AliasSampleOptions): Promise<Int32Array> {
     const fn = 'AliasSampler.sampleAsync';
@@ -203,7 +228,15 @@ export class AliasSampler {
     return this.kernels().aliasSampleAsync(this.table, out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
 
-  /** log q(i) = log(wᵢ / Σw) for each index, in float64 (-Infinity for zero weights). */
+  /**
+   * log q(i) = log(wᵢ / Σw) for each index, in float64 (-Infinity for zero weights). A
+   * RangeError names the first index outside [0, V).
+   * @param indices The indices to look up, each in [0, V).
+   * @returns A new Float64Array of indices.length log-probabilities.
+   * @example
+   * const q = new AliasSampler(new Float64Array([3, 1]));
+   * q.logProb(new Int32Array([0, 1])); // Float64Array [log 0.75, log 0.25]
+   */
   logProb(indices: Int32Array): Float64Array {
     const idx = i32(indices, 'AliasSampler.logProb: indices');
     const out = new Float64Array(idx.length);
@@ -220,6 +253,11 @@ export class AliasSampler {
  * word2vec's noise distribution: q(w) ∝ count(w)^power (Mikolov et al. 2013 use power 0.75),
  * normalised in float64. Counts are finite and ≥ 0 with at least one positive; power is
  * finite and ≥ 0 (0 gives the uniform distribution over the words with a positive count).
+ * Words with count 0 get probability 0.
+ * @param counts Each word's count (an array or a typed array of numbers, indexed by word id).
+ * @param power The exponent (default 0.75, a finite number ≥ 0).
+ * @returns q as a new Float64Array of counts.length probabilities summing to 1, ready for
+ *   `new AliasSampler(…)`.
  * @example new AliasSampler(unigramNoise(new Float64Array([50, 20, 5, 1])))
  */
 export function unigramNoise(counts: ArrayLike<number>, power = 0.75): Float64Array {
@@ -248,6 +286,7 @@ function isSampler(v: unknown): v is AliasSampler {
 }
 
 export function createNceApi(k: Kernels) {
+  const kernels = k; // for nceLogits / nceLoss / nceLossAsync, whose parameter `k` (noise words per row) shadows it
   function logNoiseOf(v: unknown, n: number, name: string): Float32Array | null {
     if (v === null) return null;
     const lq = f32(v, name);
@@ -259,25 +298,32 @@ export function createNceApi(k: Kernels) {
    * NCE logits Δ = s − log k − log q(w), elementwise (Gutmann & Hyvärinen 2010; Mnih & Teh
    * 2012): the log-odds that a scored word came from the data rather than from k noise draws.
    * `logNoise` holds log q(w) for each scored word (same length as scores); `null` gives
-   * Δ = s (negative sampling). k is a positive integer. The native kernel rounds
-   * log k + log q to float once, then the difference (≤ 1 ulp of each).
+   * Δ = s (negative sampling). The native kernel rounds log k + log q to float once, then the
+   * difference (≤ 1 ulp of each).
+   * @param scores The model's scores s, any length.
+   * @param logNoise log q(w) of each scored word (a Float32Array of scores.length), or null for
+   *   negative sampling (Δ = s; k is then only validated).
+   * @param k The number of noise words per data word (an integer in [1, 2³¹ − 1]).
+   * @param opts `out` (a Float32Array of scores.length; may be `scores` or `logNoise` itself,
+   *   not a partial overlap).
+   * @returns Δ, in `out` or a new Float32Array.
    * @example
    * const lq = Float32Array.from(words, (w) => sampler.logNoise[w]); // log q of each scored word
    * nceLogits(scores, lq, 20);                                         // s − log 20 − log q
    */
-  function nceLogits(scores: Float32Array, logNoise: Float32Array | null, kk: number, opts?: NceLogitsOptions): Float32Array {
+  function nceLogits(scores: Float32Array, logNoise: Float32Array | null, k: number, opts?: NceLogitsOptions): Float32Array {
     const fn = 'nceLogits';
     const s = f32(scores, `${fn}: scores`);
     const lq = logNoiseOf(logNoise, s.length, `${fn}: logNoise`);
-    const kv = kOf(kk, `${fn}: k`);
+    const kv = kOf(k, `${fn}: k`);
     const o = options(opts, `${fn}: options`, NCELOGITSOPTIONS_KEYS);
     const out = outF32(o.out, s.length, `${fn}: options.out`, lq ? [s, lq] : [s]);
-    return k.nceLogits(s, lq, lq ? Math.log(kv) : 0, out);
+    return kernels.nceLogits(s, lq, lq ? Math.log(kv) : 0, out);
   }
 
-  function lossArgs(fn: string, scores: unknown, logNoise: unknown, kk: unknown, opts: unknown) {
+  function lossArgs(fn: string, scores: unknown, logNoise: unknown, k: unknown, opts: unknown) {
     const s = f32(scores, `${fn}: scores`);
-    const kv = kOf(kk, `${fn}: k`);
+    const kv = kOf(k, `${fn}: k`);
     const lq = logNoiseOf(logNoise, s.length, `${fn}: logNoise`);
     const o = options(opts, `${fn}: options`, NCELOSSOPTIONS_KEYS);
     const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
@@ -319,23 +365,47 @@ export function createNceApi(k: Kernels) {
    * `grad` is the gradient of the reduced loss ('none': of the sum) and may be `scores`
    * itself. Native: per-element losses in float (exp ≤ 2 ulp, log ≤ 2 ulp), row sums and the
    * reduction in float64 in row order (any thread count gives the same result).
+   * @param scores Rows of 1 + k scores, row-major (column 0 the data word, columns 1..k the
+   *   noise words); scores.length must be a multiple of 1 + k.
+   * @param logNoise log q(w) of each scored word (a Float32Array of scores.length, same layout),
+   *   or null for negative sampling (Δ = s).
+   * @param k The number of noise words per row (an integer in [1, 2³¹ − 1]).
+   * @param opts `reduction` ('mean' by default, 'sum' or 'none') and `grad` (true by default: a
+   *   new array; false: forward only; a Float32Array of scores.length, which may be `scores`
+   *   itself but must not overlap `logNoise`).
+   * @returns `{ loss, grad }`: loss a number ('mean', 'sum') or a Float32Array of one loss per
+   *   row ('none'); grad absent with `grad: false`.
    * @example
    * const { loss, grad } = nceLoss(scores, logNoise, 20);    // NCE, rows of 21
    * nceLoss(scores, null, 5, { grad: scores });               // negative sampling, in place
    */
-  function nceLoss(scores: Float32Array, logNoise: Float32Array | null, kk: number, opts: NceLossOptions & { reduction: 'none' }): NceLossResult<Float32Array>;
-  function nceLoss(scores: Float32Array, logNoise: Float32Array | null, kk: number, opts?: NceLossOptions & { reduction?: 'mean' | 'sum' }): NceLossResult<number>;
-  function nceLoss(scores: Float32Array, logNoise: Float32Array | null, kk: number, opts?: NceLossOptions): NceLossResult;
-  function nceLoss(scores: Float32Array, logNoise: Float32Array | null, kk: number, opts?: NceLossOptions): NceLossResult {
-    const { args, result } = lossArgs('nceLoss', scores, logNoise, kk, opts);
-    k.nceLoss(...args);
+  function nceLoss(scores: Float32Array, logNoise: Float32Array | null, k: number, opts: NceLossOptions & { reduction: 'none' }): NceLossResult<Float32Array>;
+  function nceLoss(scores: Float32Array, logNoise: Float32Array | null, k: number, opts?: NceLossOptions & { reduction?: 'mean' | 'sum' }): NceLossResult<number>;
+  function nceLoss(scores: Float32Array, logNoise: Float32Array | null, k: number, opts?: NceLossOptions): NceLossResult;
+  function nceLoss(scores: Float32Array, logNoise: Float32Array | null, k: number, opts?: NceLossOptions): NceLossResult {
+    const { args, result } = lossArgs('nceLoss', scores, logNoise, k, opts);
+    kernels.nceLoss(...args);
     return result();
   }
 
-  /** `nceLoss` off the JS thread (the buffers stay referenced until it settles). */
-  async function nceLossAsync(scores: Float32Array, logNoise: Float32Array | null, kk: number, opts?: NceLossOptions): Promise<NceLossResult> {
-    const { args, result } = lossArgs('nceLossAsync', scores, logNoise, kk, opts);
-    await k.nceLossAsync(...args);
+  /**
+   * `nceLoss` off the JS thread: the same loss and gradient. The buffers stay referenced until
+   * it settles; the gradient (or `grad` itself) is written when it completes.
+   * @param scores Rows of 1 + k scores, row-major (column 0 the data word, columns 1..k the
+   *   noise words); scores.length must be a multiple of 1 + k.
+   * @param logNoise log q(w) of each scored word (a Float32Array of scores.length, same layout),
+   *   or null for negative sampling (Δ = s).
+   * @param k The number of noise words per row (an integer in [1, 2³¹ − 1]).
+   * @param opts As for `nceLoss`: `reduction` ('mean' by default, 'sum' or 'none') and `grad` (true by default: a
+   *   new array; false: forward only; a Float32Array of scores.length, which may be `scores`
+   *   itself but must not overlap `logNoise`).
+   * @returns A promise of `{ loss, grad }`, as `nceLoss` returns.
+   * @example
+   * const { loss, grad } = await nceLossAsync(scores, logNoise, 20, { reduction: 'sum' });
+   */
+  async function nceLossAsync(scores: Float32Array, logNoise: Float32Array | null, k: number, opts?: NceLossOptions): Promise<NceLossResult> {
+    const { args, result } = lossArgs('nceLossAsync', scores, logNoise, k, opts);
+    await kernels.nceLossAsync(...args);
     return result();
   }
 
@@ -399,6 +469,17 @@ export function createNceApi(k: Kernels) {
    * (Recht et al. 2011), so with several threads the result depends on timing; with one
    * thread it equals the reference's sequential mode within the same bound.
    * Every index is checked before anything is written (RangeError naming the first bad one).
+   * @param input The input (centre-word) embeddings, V × dim row-major, updated in place.
+   * @param output The output (context- and noise-word) embeddings, V × dim row-major (the same
+   *   length as `input`, a separate buffer), updated in place.
+   * @param dim The embedding dimension (an integer ≥ 1); input.length must be a multiple of it.
+   * @param centre The centre word of each pair (word ids in [0, V)).
+   * @param context The context word of each pair (word ids in [0, V); centre.length of them).
+   * @param opts `sampler` (required: an AliasSampler over the V words), `negatives` (k, default
+   *   5), `lr` (default 0.025, finite), `objective` ('negative-sampling' by default, or 'nce'),
+   *   `mode` ('deterministic' by default, or 'hogwild'), `rng` or `seed` (exactly one of them), and
+   *   `noise` (an Int32Array of pairs × k that receives the noise words drawn).
+   * @returns The mean loss over the pairs, each pair's loss taken before its update (NaN for no pairs).
    * @example
    * const q = new AliasSampler(unigramNoise(counts));
    * const loss = skipGramStep(inTable, outTable, 128, centre, context, { sampler: q, negatives: 5, lr: 0.025, rng });
@@ -412,6 +493,20 @@ export function createNceApi(k: Kernels) {
   /**
    * `skipGramStep` off the JS thread, for servers that train while serving. Its noise words
    * are reserved from the Rng at the call. Do not touch the tables until it settles.
+   * @param input The input (centre-word) embeddings, V × dim row-major, updated in place.
+   * @param output The output (context- and noise-word) embeddings, V × dim row-major (the same
+   *   length as `input`, a separate buffer), updated in place.
+   * @param dim The embedding dimension (an integer ≥ 1); input.length must be a multiple of it.
+   * @param centre The centre word of each pair (word ids in [0, V)).
+   * @param context The context word of each pair (word ids in [0, V); centre.length of them).
+   * @param opts As for `skipGramStep`: `sampler` (required: an AliasSampler over the V words), `negatives` (k, default
+   *   5), `lr` (default 0.025, finite), `objective` ('negative-sampling' by default, or 'nce'),
+   *   `mode` ('deterministic' by default, or 'hogwild'), `rng` or `seed` (exactly one of them), and
+   *   `noise` (an Int32Array of pairs × k that receives the noise words drawn).
+   * @returns A promise of the mean loss over the pairs (NaN for no pairs).
+   * @example
+   * const q = new AliasSampler(unigramNoise(counts));
+   * const loss = await skipGramStepAsync(inTable, outTable, 128, centre, context, { sampler: q, rng });
    */
   async function skipGramStepAsync(
     input: Float32Array, output: Float32Array, dim: number, centre: Int32Array, context: Int32Array, opts: SkipGramStepOptions,
