@@ -86,7 +86,7 @@ export default {
             return () => m.skipGramStep(d.input, d.output, DIM, d.centre, d.context, { sampler: d.sampler, negatives: K, rng: d.rng, mode });
           },
         });
-        await ctx.lkRows(w, 'skipGramStep', [variant('hogwild'), variant('deterministic')], { referenceVariant: 'deterministic' });
+        await ctx.lkRows(w, 'skipGramStep', [variant('hogwild'), variant('deterministic')], { referenceVariant: variant('deterministic') });
         ctx.addTorch(w, torch, 'nce-step-sparse-1', { label: 'PyTorch Embedding(sparse=True)+bmm+logsigmoid+SGD 1T', threads: 1 });
         ctx.addTorch(w, torch, `nce-step-sparse-${ALL}`, { label: `PyTorch Embedding(sparse=True)+bmm+logsigmoid+SGD ${ALL}T`, threads: ALL });
         ctx.addTorch(w, torch, 'nce-step-dense-1', { label: 'PyTorch Embedding (dense grads, default) 1T', threads: 1 });
