@@ -351,3 +351,74 @@ describe('concurrency', () => {
     expect(worst).toBeLessThan(Math.max(250, 2 * syncMs));
   });
 });
+
+// The public NCE and decoding async functions (bindings ported from the legacy queue to job.h):
+// an output transferred right after the call rejects with ERR_LOGITKIT_DETACHED and nothing is
+// written; otherwise the call resolves to exactly the sync result.
+describe.each([['lk', lk], ['reference', ref]] as const)('%s NCE and decoding async functions', (_l, m) => {
+  const V = 12, dim = 8;
+  const sampler = () => new m.AliasSampler(Float64Array.from({ length: V }, (_, i) => (i % 5) + 1));
+  const tables = () => ({ input: randomF32(V * dim, 21).map((v) => v * 0.1), output: randomF32(V * dim, 22).map((v) => v * 0.1) });
+  const centre = new Int32Array([0, 3, 5, 11, 3]), context = new Int32Array([1, 2, 9, 4, 7]);
+  const scores = randomF32(4 * 6, 23), logNoise = randomF32(4 * 6, 24).map((v) => -Math.abs(v) - 1);
+
+  test('nceLossAsync', async () => {
+    const want = m.nceLoss(scores, logNoise, 5, { reduction: 'sum', grad: new Float32Array(scores.length) });
+    const g = new Float32Array(scores.length);
+    const got = await m.nceLossAsync(scores, logNoise, 5, { reduction: 'sum', grad: g });
+    expect(got.loss).toBe(want.loss);
+    expect(got.grad).toBe(g);
+    same(g, want.grad!);
+    const g2 = new Float32Array(scores.length);
+    const p = m.nceLossAsync(scores, logNoise, 5, { reduction: 'sum', grad: g2 });
+    structuredClone(g2.buffer, { transfer: [g2.buffer] });
+    await expect(p).rejects.toMatchObject({ code: 'ERR_LOGITKIT_DETACHED', name: 'TypeError' });
+  });
+
+  test('AliasSampler.sampleAsync', async () => {
+    const q = sampler();
+    const want = q.sample(1000, { seed: 5 });
+    const out = new Int32Array(1000);
+    expect(await q.sampleAsync(1000, { seed: 5, out })).toBe(out);
+    same(out, want);
+    const out2 = new Int32Array(1000);
+    const p = q.sampleAsync(1000, { seed: 5, out: out2 });
+    structuredClone(out2.buffer, { transfer: [out2.buffer] });
+    await expect(p).rejects.toMatchObject({ code: 'ERR_LOGITKIT_DETACHED', name: 'TypeError' });
+  });
+
+  test.each(['deterministic', 'nce'] as const)('skipGramStepAsync (%s): tables updated in place, or left alone', async (kind) => {
+    const opts = () => ({ sampler: sampler(), negatives: 3, lr: 0.05, seed: 9, ...(kind === 'nce' ? { objective: 'nce' as const } : {}) });
+    const want = tables();
+    const wl = m.skipGramStep(want.input, want.output, dim, centre, context, opts());
+    const t = tables();
+    expect(await m.skipGramStepAsync(t.input, t.output, dim, centre, context, opts())).toBe(wl);
+    same(t.input, want.input);
+    same(t.output, want.output);
+    for (const which of ['input', 'output'] as const) {
+      const u = tables();
+      const p = m.skipGramStepAsync(u.input, u.output, dim, centre, context, opts());
+      structuredClone(u[which].buffer, { transfer: [u[which].buffer] });
+      await expect(p).rejects.toMatchObject({ code: 'ERR_LOGITKIT_DETACHED', name: 'TypeError' });
+      const other = which === 'input' ? 'output' : 'input';
+      same(u[other], tables()[other]); // all or nothing: the other table is untouched
+    }
+  });
+
+  test('sampleNextAsync', async () => {
+    const o = { temperature: 0.9, topK: 20, topP: 0.95, repetitionPenalty: 1.2, previousTokens: [[1, 2], [], [36, 5, 5]], seed: 4 };
+    const want = m.sampleNext(X, cols, { ...o, topLogProbs: 2 });
+    const got = await m.sampleNextAsync(X, cols, { ...o, topLogProbs: 2 });
+    same(got.tokens, want.tokens);
+    same(got.logProbs, want.logProbs);
+    same(got.top!.indices, want.top!.indices);
+    same(got.top!.logProbs, want.top!.logProbs);
+    const out = new Int32Array(rows);
+    expect(await m.sampleNextAsync(X, cols, { ...o, out })).toBe(out);
+    same(out, want.tokens);
+    const out2 = new Int32Array(rows);
+    const p = m.sampleNextAsync(X, cols, { ...o, out: out2 });
+    structuredClone(out2.buffer, { transfer: [out2.buffer] });
+    await expect(p).rejects.toMatchObject({ code: 'ERR_LOGITKIT_DETACHED', name: 'TypeError' });
+  });
+});
