@@ -246,8 +246,10 @@ export function createDecodingApi(k: Kernels) {
   }
 
   /**
-   * `sampleNext` off the JS thread; the Rng advances when the call is made. The buffers stay
-   * referenced until it settles; do not transfer them meanwhile.
+   * `sampleNext` off the JS thread; the Rng advances when the call is made. Native backend: the
+   * inputs are copied at the call and the outputs (`out` or the fresh token array) written when
+   * it completes; if `out` is transferred, detached or resized meanwhile the promise rejects with
+   * a TypeError `ERR_LOGITKIT_DETACHED` and nothing is written.
    * @example await sampleNextAsync(logits, cols, { topP: 0.9, seed: 2 })
    */
   function sampleNextAsync(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): Promise<SampleNextResult>;

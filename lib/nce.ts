@@ -191,7 +191,9 @@ export class AliasSampler {
 
   /**
    * `sample` off the JS thread (large draws): the Rng advances at the call, so concurrent
-   * calls sharing it stay deterministic. The table and `out` stay referenced until it settles.
+   * calls sharing it stay deterministic. Native backend: the table is copied at the call and
+   * `out` written when it completes; if `out` is transferred, detached or resized meanwhile the
+   * promise rejects with a TypeError `ERR_LOGITKIT_DETACHED` and nothing is written.
    */
   async sampleAsync(n: number, opts?: AliasSampleOptions): Promise<Int32Array> {
     const fn = 'AliasSampler.sampleAsync';
@@ -332,7 +334,12 @@ export function createNceApi(k: Kernels) {
     return result();
   }
 
-  /** `nceLoss` off the JS thread (the buffers stay referenced until it settles). */
+  /**
+   * `nceLoss` off the JS thread: the same loss and gradient. Native backend: the inputs are
+   * copied at the call and `grad` written when it completes (in place when `grad` is `scores`);
+   * if `grad` is transferred, detached or resized meanwhile the promise rejects with a TypeError
+   * `ERR_LOGITKIT_DETACHED` and nothing is written.
+   */
   async function nceLossAsync(scores: Float32Array, logNoise: Float32Array | null, kk: number, opts?: NceLossOptions): Promise<NceLossResult> {
     const { args, result } = lossArgs('nceLossAsync', scores, logNoise, kk, opts);
     await k.nceLossAsync(...args);
@@ -411,7 +418,13 @@ export function createNceApi(k: Kernels) {
 
   /**
    * `skipGramStep` off the JS thread, for servers that train while serving. Its noise words
-   * are reserved from the Rng at the call. Do not touch the tables until it settles.
+   * are reserved from the Rng at the call. Native backend: both tables are copied at the call,
+   * stepped on the copies, and written back whole when it completes, so the step sees the tables
+   * as they were at the call and writes made to them meanwhile are overwritten; concurrent
+   * async steps on the same tables each start from that snapshot (the last to complete wins)
+   * unless the tables are views of a SharedArrayBuffer, which are updated in place. If either
+   * table (or `noise`) is transferred, detached or resized meanwhile the promise rejects with a
+   * TypeError `ERR_LOGITKIT_DETACHED` and neither table is written.
    */
   async function skipGramStepAsync(
     input: Float32Array, output: Float32Array, dim: number, centre: Int32Array, context: Int32Array, opts: SkipGramStepOptions,
