@@ -381,7 +381,8 @@ export function createNceApi(k: Kernels) {
       win, wout, d, c, w, kv, sampler.table, nce ? sampler.logNoise : null, nce ? Math.log(kv) : 0, lr, mode === 'hogwild',
       s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, noise, total,
     ] as const;
-    return { args, result: () => (c.length > 0 ? total[0] / c.length : NaN) };
+    const pairs = c.length; // taken now: centre may be transferred while an async step runs
+    return { args, result: () => (pairs > 0 ? total[0] / pairs : NaN) };
   }
 
   /**

@@ -395,6 +395,11 @@ describe.each([['lk', lk], ['reference', ref]] as const)('%s NCE and decoding as
     expect(await m.skipGramStepAsync(t.input, t.output, dim, centre, context, opts())).toBe(wl);
     same(t.input, want.input);
     same(t.output, want.output);
+    const t3 = tables(), c3 = centre.slice(), w3 = context.slice();
+    const p3 = m.skipGramStepAsync(t3.input, t3.output, dim, c3, w3, opts());
+    detach(c3), detach(w3); // inputs: copied at the call (the mean still divides by 5 pairs)
+    expect(await p3).toBe(wl);
+    same(t3.input, want.input);
     for (const which of ['input', 'output'] as const) {
       const u = tables();
       const p = m.skipGramStepAsync(u.input, u.output, dim, centre, context, opts());
