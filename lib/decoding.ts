@@ -256,9 +256,10 @@ export function createDecodingApi(k: Kernels) {
   }
 
   /**
-   * `sampleNext` off the JS thread; the Rng advances when the call is made. The buffers stay
-   * referenced until it settles; do not transfer them meanwhile. Same tokens as `sampleNext`
-   * for the same Rng state.
+   * `sampleNext` off the JS thread; the Rng advances when the call is made. Native backend: the
+   * inputs are copied at the call and the outputs (`out` or the fresh token array) written when
+   * it completes; if `out` is transferred, detached or resized meanwhile the promise rejects with
+   * a TypeError `ERR_LOGITKIT_DETACHED` and nothing is written.
    * @param logits A language model's logits, rows × cols row-major (not modified).
    * @param cols The vocabulary size (an integer in [1, 2³¹ − 1]); logits.length must be a multiple of it.
    * @param opts As for `sampleNext`: the processors — `temperature` (default 1, ≥ 0), `topK` (integer ≥ 0, 0 = off),
@@ -268,6 +269,7 @@ export function createDecodingApi(k: Kernels) {
    *   `seed` or `rngs` (exactly one, one Rng per row for `rngs`; none needed with temperature 0),
    *   and the outputs: `out` (an Int32Array of rows), `returnLogProbs`, `topLogProbs` (n in [0, cols]).
    * @returns A promise of what `sampleNext` returns.
+
    * @example await sampleNextAsync(logits, cols, { topP: 0.9, seed: 2 })
    */
   function sampleNextAsync(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): Promise<SampleNextResult>;

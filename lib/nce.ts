@@ -208,8 +208,9 @@ export class AliasSampler {
 
   /**
    * `sample` off the JS thread (large draws): the Rng advances at the call, so concurrent
-   * calls sharing it stay deterministic. The table and `out` stay referenced until it settles.
-   * Same indices as `sample` for the same Rng state.
+   * calls sharing it stay deterministic. Native backend: the table is copied at the call and
+   * `out` written when it completes; if `out` is transferred, detached or resized meanwhile the
+   * promise rejects with a TypeError `ERR_LOGITKIT_DETACHED` and nothing is written.
    * @param n How many draws (an integer in [0, 2³²]).
    * @param opts As for `sample`: `rng` or `seed` (exactly one of them), and `out` (an
    *   Int32Array of length n).
@@ -389,8 +390,10 @@ export function createNceApi(k: Kernels) {
   }
 
   /**
-   * `nceLoss` off the JS thread: the same loss and gradient. The buffers stay referenced until
-   * it settles; the gradient (or `grad` itself) is written when it completes.
+   * `nceLoss` off the JS thread: the same loss and gradient. Native backend: the inputs are
+   * copied at the call and `grad` written when it completes (in place when `grad` is `scores`);
+   * if `grad` is transferred, detached or resized meanwhile the promise rejects with a TypeError
+   * `ERR_LOGITKIT_DETACHED` and nothing is written.
    * @param scores Rows of 1 + k scores, row-major (column 0 the data word, columns 1..k the
    *   noise words); scores.length must be a multiple of 1 + k.
    * @param logNoise log q(w) of each scored word (a Float32Array of scores.length, same layout),
@@ -444,7 +447,8 @@ export function createNceApi(k: Kernels) {
       win, wout, d, c, w, kv, sampler.table, nce ? sampler.logNoise : null, nce ? Math.log(kv) : 0, lr, mode === 'hogwild',
       s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, noise, total,
     ] as const;
-    return { args, result: () => (c.length > 0 ? total[0] / c.length : NaN) };
+    const pairs = c.length; // taken now: centre may be transferred while an async step runs
+    return { args, result: () => (pairs > 0 ? total[0] / pairs : NaN) };
   }
 
   /**
@@ -492,7 +496,13 @@ export function createNceApi(k: Kernels) {
 
   /**
    * `skipGramStep` off the JS thread, for servers that train while serving. Its noise words
-   * are reserved from the Rng at the call. Do not touch the tables until it settles.
+   * are reserved from the Rng at the call. Native backend: both tables are copied at the call,
+   * stepped on the copies, and written back whole when it completes, so the step sees the tables
+   * as they were at the call and writes made to them meanwhile are overwritten; concurrent
+   * async steps on the same tables each start from that snapshot (the last to complete wins)
+   * unless the tables are views of a SharedArrayBuffer, which are updated in place. If either
+   * table (or `noise`) is transferred, detached or resized meanwhile the promise rejects with a
+   * TypeError `ERR_LOGITKIT_DETACHED` and neither table is written.
    * @param input The input (centre-word) embeddings, V × dim row-major, updated in place.
    * @param output The output (context- and noise-word) embeddings, V × dim row-major (the same
    *   length as `input`, a separate buffer), updated in place.

@@ -162,6 +162,45 @@ const cases = {
     assert.equal(r3.value.index.length, rows);
     assert.equal(r4.value.indices.length, rows * 4);
   },
+  // The NCE and decoding families (ported from the legacy queue, which kept only the JS objects).
+  async nce() {
+    block();
+    const V = 2048, dim = 64, k = 5, pairs = 512;
+    const q = new lk.AliasSampler(Float64Array.from({ length: V }, (_, i) => 1 + (i % 17)));
+    const scores = randn(pairs * (1 + k)), grad = new Float32Array(scores.length);
+    const p1 = h(lk.nceLossAsync(scores, null, k, { grad }));
+    const draws = new Int32Array(1 << 16), p2 = h(q.sampleAsync(draws.length, { seed: 3, out: draws }));
+    const input = randn(V * dim).map((v) => v * 0.01), output = randn(V * dim).map((v) => v * 0.01);
+    const centre = Int32Array.from({ length: pairs }, (_, i) => (i * 31) % V);
+    const context = Int32Array.from({ length: pairs }, (_, i) => (i * 57 + 1) % V);
+    const p3 = h(lk.skipGramStepAsync(input, output, dim, centre, context, { sampler: q, negatives: k, seed: 4 }));
+    const keep = { input: input.slice(), output: output.slice() };
+    const t2 = { input: keep.input.slice(), output: keep.output.slice() }, c2 = centre.slice(), w2 = context.slice();
+    const want = lk.skipGramStep(keep.input, keep.output, dim, centre, context, { sampler: q, negatives: k, seed: 5 });
+    const p4 = h(lk.skipGramStepAsync(t2.input, t2.output, dim, c2, w2, { sampler: q, negatives: k, seed: 5 }));
+    detach(scores); detach(grad); detach(draws); detach(output); detach(c2); detach(w2); await settle();
+    const [r1, r2, r3, r4] = await Promise.allSettled([p1, p2, p3, p4]);
+    for (const [r, what] of [[r1, 'nceLossAsync grad'], [r2, 'AliasSampler.sampleAsync out'], [r3, 'skipGramStepAsync output']]) {
+      assert.equal(r.status, 'rejected', what);
+      assert.equal(r.reason.code, 'ERR_LOGITKIT_DETACHED', what);
+    }
+    assert.equal(r4.value, want);
+    assert.deepEqual(t2.input, keep.input);
+    assert.deepEqual(t2.output, keep.output);
+  },
+  async decoding() {
+    block();
+    const x = randn(n), keep = x.slice();
+    const o = { temperature: 0.8, topK: 40, topP: 0.9, repetitionPenalty: 1.1, previousTokens: Array.from({ length: rows }, (_, r) => [r, r + 1]) };
+    const want = lk.sampleNext(keep, cols, { ...o, seed: 8 });
+    const p1 = h(lk.sampleNextAsync(x, cols, { ...o, seed: 8 }));
+    const out = new Int32Array(rows), p2 = h(lk.sampleNextAsync(keep, cols, { ...o, seed: 9, out }));
+    detach(x); detach(out); await settle();
+    const [r1, r2] = await Promise.allSettled([p1, p2]);
+    assert.deepEqual(r1.value, want);
+    assert.equal(r2.status, 'rejected', 'sampleNextAsync out');
+    assert.equal(r2.reason.code, 'ERR_LOGITKIT_DETACHED', 'sampleNextAsync out');
+  },
 };
 
 const started = Date.now();

@@ -30,6 +30,10 @@ type Case = { name: keyof Kernels; result: number; outs: number[]; make: () => u
 const rows = 3, cols = 37;
 const X = randomF32(rows * cols, 11);
 const S = [7, 9, 1, 2, 3, 4] as const; // k0, k1, c0..c3
+const NS = randomF32(3 * 5, 12); // nceLoss: 3 rows of 1 + 4 scores
+const NQ = randomF32(3 * 5, 13).map((v) => -Math.abs(v) - 1); // their log q
+const Q = new lk.AliasSampler(Float64Array.from({ length: 10 }, (_, i) => i + 1)); // 10 words
+const EIN = randomF32(10 * 8, 14).map((v) => v * 0.1), EOUT = randomF32(10 * 8, 15).map((v) => v * 0.1); // 10 × dim 8
 const cases: Case[] = [
   { name: 'softmax', result: 3, outs: [3], make: () => [X.slice(), cols, 0.5, new Float32Array(X.length)] },
   { name: 'logSoftmax', result: 3, outs: [3], make: () => [X.slice(), cols, 2, new Float32Array(X.length)] },
@@ -57,6 +61,25 @@ const cases: Case[] = [
   },
   { name: 'sampleMap', result: 1, outs: [1], make: () => [0, new Float32Array(X.length), X.slice(), 0, null, 2, ...S] },
   { name: 'truncatedGumbel', result: 3, outs: [3], make: () => [X.slice(), 0, X.map((v) => v + 1), new Float32Array(X.length), ...S] },
+  // The NCE and decoding families (job.h since the legacy queue was retired).
+  {
+    name: 'nceLoss', result: 7, outs: [7, 5, 6],
+    make: () => [NS.slice(), NQ.slice(), Math.log(4), 5, 1 / 3, new Float32Array(NS.length), new Float32Array(3), new Float64Array(1)],
+  },
+  { name: 'aliasSample', result: 1, outs: [1], make: () => [Q.table.slice(), new Int32Array(53), ...S] },
+  {
+    // The tables are updated in place: outputs that are also inputs (listed after the pure outputs,
+    // so that the detach test detaches total and checks that the tables are left as they were).
+    name: 'skipGramStep', result: 18, outs: [18, 17, 0, 1],
+    make: () => [EIN.slice(), EOUT.slice(), 8, new Int32Array([1, 2, 3, 4, 1]), new Int32Array([5, 6, 7, 8, 9]), 3,
+      Q.table.slice(), Q.logNoise.slice(), Math.log(3), 0.1, false, ...S, new Int32Array(15), new Float64Array(1)],
+  },
+  {
+    name: 'sampleNext', result: 8, outs: [8, 9, 10, 11],
+    make: () => [X.slice(), cols, new Float64Array([0.8, 10, 0.9, 0.01, 1.1, 0.1, 0.2, 3]),
+      new Int32Array([1, 2, 3, 5, 36]), new Int32Array([0, 2, 2, 5]), new Int32Array([4, 7]), new Float64Array([1, -2]),
+      new Int32Array([0]), new Int32Array(rows), new Float32Array(rows), new Int32Array(rows * 3), new Float32Array(rows * 3), ...S, null],
+  },
 ];
 
 describe.each(backends)('%s async kernels', (_label, k) => {
@@ -83,7 +106,8 @@ describe.each(backends)('%s async kernels', (_label, k) => {
     detach(args[o] as ArrayBufferView);
     await expect(p).rejects.toMatchObject({ code: 'ERR_LOGITKIT_DETACHED', name: 'TypeError' });
     await expect(p).rejects.toThrow(new RegExp(`${c.name}Async: `));
-    for (const i of c.outs.slice(1)) expect(Array.from(args[i] as Float32Array).every((v) => v === 0)).toBe(true);
+    const fresh = c.make(); // outputs as they were before the call (zeros, or a table updated in place)
+    for (const i of c.outs.slice(1)) same(args[i] as Float32Array, fresh[i] as Float32Array);
   });
 
   test.each(cases)('$name: inputs detached or overwritten in flight do not change the result', async (c) => {
@@ -325,5 +349,81 @@ describe('concurrency', () => {
     expect(ticks).toBeGreaterThan(0);
     if (took > 20) expect(ticksWhilePending).toBeGreaterThan(0); // a fast machine may finish first
     expect(worst).toBeLessThan(Math.max(250, 2 * syncMs));
+  });
+});
+
+// The public NCE and decoding async functions (bindings ported from the legacy queue to job.h):
+// an output transferred right after the call rejects with ERR_LOGITKIT_DETACHED and nothing is
+// written; otherwise the call resolves to exactly the sync result.
+describe.each([['lk', lk], ['reference', ref]] as const)('%s NCE and decoding async functions', (_l, m) => {
+  const V = 12, dim = 8;
+  const sampler = () => new m.AliasSampler(Float64Array.from({ length: V }, (_, i) => (i % 5) + 1));
+  const tables = () => ({ input: randomF32(V * dim, 21).map((v) => v * 0.1), output: randomF32(V * dim, 22).map((v) => v * 0.1) });
+  const centre = new Int32Array([0, 3, 5, 11, 3]), context = new Int32Array([1, 2, 9, 4, 7]);
+  const scores = randomF32(4 * 6, 23), logNoise = randomF32(4 * 6, 24).map((v) => -Math.abs(v) - 1);
+
+  test('nceLossAsync', async () => {
+    const want = m.nceLoss(scores, logNoise, 5, { reduction: 'sum', grad: new Float32Array(scores.length) });
+    const g = new Float32Array(scores.length);
+    const got = await m.nceLossAsync(scores, logNoise, 5, { reduction: 'sum', grad: g });
+    expect(got.loss).toBe(want.loss);
+    expect(got.grad).toBe(g);
+    same(g, want.grad!);
+    const g2 = new Float32Array(scores.length);
+    const p = m.nceLossAsync(scores, logNoise, 5, { reduction: 'sum', grad: g2 });
+    structuredClone(g2.buffer, { transfer: [g2.buffer] });
+    await expect(p).rejects.toMatchObject({ code: 'ERR_LOGITKIT_DETACHED', name: 'TypeError' });
+  });
+
+  test('AliasSampler.sampleAsync', async () => {
+    const q = sampler();
+    const want = q.sample(1000, { seed: 5 });
+    const out = new Int32Array(1000);
+    expect(await q.sampleAsync(1000, { seed: 5, out })).toBe(out);
+    same(out, want);
+    const out2 = new Int32Array(1000);
+    const p = q.sampleAsync(1000, { seed: 5, out: out2 });
+    structuredClone(out2.buffer, { transfer: [out2.buffer] });
+    await expect(p).rejects.toMatchObject({ code: 'ERR_LOGITKIT_DETACHED', name: 'TypeError' });
+  });
+
+  test.each(['deterministic', 'nce'] as const)('skipGramStepAsync (%s): tables updated in place, or left alone', async (kind) => {
+    const opts = () => ({ sampler: sampler(), negatives: 3, lr: 0.05, seed: 9, ...(kind === 'nce' ? { objective: 'nce' as const } : {}) });
+    const want = tables();
+    const wl = m.skipGramStep(want.input, want.output, dim, centre, context, opts());
+    const t = tables();
+    expect(await m.skipGramStepAsync(t.input, t.output, dim, centre, context, opts())).toBe(wl);
+    same(t.input, want.input);
+    same(t.output, want.output);
+    const t3 = tables(), c3 = centre.slice(), w3 = context.slice();
+    const p3 = m.skipGramStepAsync(t3.input, t3.output, dim, c3, w3, opts());
+    detach(c3), detach(w3); // inputs: copied at the call (the mean still divides by 5 pairs)
+    expect(await p3).toBe(wl);
+    same(t3.input, want.input);
+    for (const which of ['input', 'output'] as const) {
+      const u = tables();
+      const p = m.skipGramStepAsync(u.input, u.output, dim, centre, context, opts());
+      structuredClone(u[which].buffer, { transfer: [u[which].buffer] });
+      await expect(p).rejects.toMatchObject({ code: 'ERR_LOGITKIT_DETACHED', name: 'TypeError' });
+      const other = which === 'input' ? 'output' : 'input';
+      same(u[other], tables()[other]); // all or nothing: the other table is untouched
+    }
+  });
+
+  test('sampleNextAsync', async () => {
+    const o = { temperature: 0.9, topK: 20, topP: 0.95, repetitionPenalty: 1.2, previousTokens: [[1, 2], [], [36, 5, 5]], seed: 4 };
+    const want = m.sampleNext(X, cols, { ...o, topLogProbs: 2 });
+    const got = await m.sampleNextAsync(X, cols, { ...o, topLogProbs: 2 });
+    same(got.tokens, want.tokens);
+    same(got.logProbs, want.logProbs);
+    same(got.top!.indices, want.top!.indices);
+    same(got.top!.logProbs, want.top!.logProbs);
+    const out = new Int32Array(rows);
+    expect(await m.sampleNextAsync(X, cols, { ...o, out })).toBe(out);
+    same(out, want.tokens);
+    const out2 = new Int32Array(rows);
+    const p = m.sampleNextAsync(X, cols, { ...o, out: out2 });
+    structuredClone(out2.buffer, { transfer: [out2.buffer] });
+    await expect(p).rejects.toMatchObject({ code: 'ERR_LOGITKIT_DETACHED', name: 'TypeError' });
   });
 });

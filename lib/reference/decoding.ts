@@ -8,6 +8,7 @@
 // Math.log.
 import type { DecodingKernels } from '../kernels/decoding.js';
 import { DECODE_PARAM as P } from '../kernels/decoding.js';
+import { later } from './later.js';
 import { philoxStream } from './philox.js';
 
 // --- deterministic float64 exp / log (the native twins are in native/kernels/decoding_impl.inc) --
@@ -222,7 +223,7 @@ export const decodingKernels: DecodingKernels = {
     }
     return tokens;
   },
-  async sampleNextAsync(...args) {
-    return decodingKernels.sampleNext(...args);
-  },
+  sampleNextAsync: later('sampleNext', (...args: Parameters<DecodingKernels['sampleNext']>) => decodingKernels.sampleNext(...args), {
+    8: 'tokens', 9: 'logProbs', 10: 'topIdx', 11: 'topLp',
+  }),
 };

@@ -10,6 +10,7 @@
 // The skip-gram step is composed of these: draw the noise, score with float64 dot products
 // rounded to float32, nceLoss for lr·∂ℓ/∂s, then the SGD update.
 import type { NceKernels } from '../kernels/nce.js';
+import { later } from './later.js';
 import { philoxStream } from './philox.js';
 
 type Vec = Float32Array | Float64Array;
@@ -161,9 +162,9 @@ export const nceKernels: NceKernels = {
     return out;
   },
   nceLoss: (s, lq, logk, cols, scale, grad, rowLoss, total) => nceLoss(s, lq, logk, cols, scale, grad, rowLoss, total),
-  nceLossAsync: async (s, lq, logk, cols, scale, grad, rowLoss, total) => nceLoss(s, lq, logk, cols, scale, grad, rowLoss, total),
+  nceLossAsync: later('nceLoss', (s, lq, logk, cols, scale, grad, rowLoss, total) => nceLoss(s, lq, logk, cols, scale, grad, rowLoss, total), { 5: 'grad', 6: 'rowLoss', 7: 'total' }),
   aliasSample,
-  aliasSampleAsync: async (...a) => aliasSample(...a),
+  aliasSampleAsync: later('aliasSample', aliasSample, { 1: 'out' }),
   skipGramStep,
-  skipGramStepAsync: async (...a) => skipGramStep(...a),
+  skipGramStepAsync: later('skipGramStep', skipGramStep, { 0: 'input', 1: 'output', 17: 'noise', 18: 'total' }),
 };

@@ -11,7 +11,9 @@
 //   async<J>: the job is queued on libuv's thread pool and works on PRIVATE COPIES of its
 //             buffers, taken on the JS thread when the call is made (inputs copied, outputs
 //             zero-filled when small, an output that is exactly an input shares that input's copy so
-//             in-place calls stay in place). On completion, back on the JS thread, the outputs
+//             in-place calls stay in place; the output must be a separate ArrayArg declared after
+//             the input, since each ArrayArg is redirected to its copy as it is declared, e.g.
+//             skipGramStep's tables in nce.cc). On completion, back on the JS thread, the outputs
 //             are copied into the caller's arrays if every one of them is still attached with
 //             its length unchanged; otherwise the promise rejects with a TypeError
 //             ERR_LOGITKIT_DETACHED and nothing is written.

@@ -6,21 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "common.h"
-#include "legacy_queue.h"
+#include "job.h"
 #include "stream.h"
 
 namespace lk {
 namespace {
-
-using F64 = ArrayArg<double, napi_float64_array>;
-inline F64 f64(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  return typed_array<F64, napi_float64_array>(info, i, name, "Float64Array");
-}
-inline F32 f32_or_null(const Napi::CallbackInfo& info, size_t i, const char* name) {
-  if (info[i].IsNull() || info[i].IsUndefined()) return F32{nullptr, 0};
-  return f32(info, i, name);
-}
 
 // (scores, logNoise|null, logk, out) → out
 Napi::Value NceLogits(const Napi::CallbackInfo& info) {
@@ -40,22 +30,34 @@ Napi::Value NceLogits(const Napi::CallbackInfo& info) {
 }
 
 // (scores, logNoise|null, logk, cols, gradScale, grad|null, rowLoss|null, total) → total; total[0]
-// is the sum of the row losses.
-std::function<void()> loss_job(const Napi::CallbackInfo& info) {
-  F32 s = f32(info, 0, "scores");
-  F32 lq = f32_or_null(info, 1, "logNoise");
-  float logk = float(number(info, 2, "logk"));
-  int64_t cols = count(info, 3, "cols");
-  float scale = float(number(info, 4, "gradScale"));
-  F32 grad = f32_or_null(info, 5, "grad");
-  F32 row_loss = f32_or_null(info, 6, "rowLoss");
-  F64 total = f64(info, 7, "total");
-  int64_t rows = rows_of(info, s.length, cols, "scores");
-  require(info, lq.data == nullptr || lq.length == s.length, "logNoise.length must equal scores.length");
-  require(info, grad.data == nullptr || grad.length == s.length, "grad.length must equal scores.length");
-  require(info, row_loss.data == nullptr || int64_t(row_loss.length) == rows, "rowLoss.length must equal rows");
-  require(info, total.length >= 1, "total must have room for one number");
-  return [=] {
+// is the sum of the row losses. grad may be scores itself (in place): job.h then shares one
+// private copy between the input and the output.
+struct NceLossJob {
+  static constexpr const char* kName = "nceLoss";
+  static constexpr int kResult = 7;
+  F32 s, lq, grad, row_loss;
+  F64 total;
+  float logk, scale;
+  int64_t cols, rows;
+  explicit NceLossJob(const Napi::CallbackInfo& info)
+      : s(f32(info, 0, "scores")), lq(f32_or_null(info, 1, "logNoise")), grad(f32_or_null(info, 5, "grad")),
+        row_loss(f32_or_null(info, 6, "rowLoss")), total(f64(info, 7, "total")),
+        logk(float(number(info, 2, "logk"))), scale(float(number(info, 4, "gradScale"))),
+        cols(count(info, 3, "cols")), rows(0) {
+    rows = rows_of(info, s.length, cols, "scores");
+    require(info, lq.data == nullptr || lq.length == s.length, "logNoise.length must equal scores.length");
+    require(info, grad.data == nullptr || grad.length == s.length, "grad.length must equal scores.length");
+    require(info, row_loss.data == nullptr || int64_t(row_loss.length) == rows, "rowLoss.length must equal rows");
+    require(info, total.length >= 1, "total must have room for one number");
+  }
+  template <class V> void buffers(V& v) {
+    v.in(s);
+    v.in(lq);
+    v.out(grad);
+    v.out(row_loss);
+    v.out(total);
+  }
+  void run() {
     std::vector<double> loss(static_cast<size_t>(rows));
     auto fn = lk_dispatch().nce.nce_loss;
     // Each element costs an exp, a log and a divide: split from 16k elements.
@@ -69,18 +71,8 @@ std::function<void()> loss_job(const Napi::CallbackInfo& info) {
       for (int64_t r = 0; r < rows; ++r) row_loss.data[r] = float(loss[size_t(r)]);
     }
     total.data[0] = sum;
-  };
-}
-
-Napi::Value NceLoss(const Napi::CallbackInfo& info) {
-  loss_job(info)();
-  return info[7];
-}
-
-Napi::Value NceLossAsync(const Napi::CallbackInfo& info) {
-  auto held = [&](size_t i) { return info[i].IsObject() ? info[i] : info[0]; };
-  return queue(info.Env(), loss_job(info), info[7], {info[0], held(1), held(5), held(6), info[7]});
-}
+  }
+};
 
 // The alias table: 2V words (threshold, alias) with every alias < V.
 int64_t alias_table(const Napi::CallbackInfo& info, U32 t) {
@@ -94,81 +86,110 @@ int64_t alias_table(const Napi::CallbackInfo& info, U32 t) {
 }
 
 // (table, out, key0, key1, ctr0..ctr3) → out
-std::function<void()> sample_job(const Napi::CallbackInfo& info) {
-  U32 t = u32(info, 0, "table");
-  I32 out = i32(info, 1, "out");
-  Stream s = stream_args(info, 2);
-  const int64_t V = alias_table(info, t);
-  return [=] {
+struct AliasSampleJob {
+  static constexpr const char* kName = "aliasSample";
+  static constexpr int kResult = 1;
+  U32 t;
+  I32 out;
+  Stream s;
+  int64_t V;
+  explicit AliasSampleJob(const Napi::CallbackInfo& info)
+      : t(u32(info, 0, "table")), out(i32(info, 1, "out")), s(stream_args(info, 2)), V(alias_table(info, t)) {}
+  template <class V_> void buffers(V_& v) {
+    v.in(t);
+    v.out(out);
+  }
+  void run() {
     auto fn = lk_dispatch().nce.alias_sample;
     split_stream(int64_t(out.length), s, [&](int64_t b, int64_t n, const uint32_t* ctr) {
       fn(t.data, V, out.data + b, n, s.key, ctr);
     });
-  };
-}
-
-Napi::Value AliasSample(const Napi::CallbackInfo& info) {
-  sample_job(info)();
-  return info[1];
-}
-
-Napi::Value AliasSampleAsync(const Napi::CallbackInfo& info) {
-  return queue(info.Env(), sample_job(info), info[1], {info[0], info[1]});
-}
+  }
+};
 
 // (input, output, dim, centre, context, k, table, logNoise|null, logk, lr, hogwild,
 //  key0, key1, ctr0..ctr3, noise, total) → total; total[0] is the sum of the pair losses.
-std::function<void()> step_job(const Napi::CallbackInfo& info) {
-  F32 in = f32(info, 0, "input");
-  F32 out = f32(info, 1, "output");
-  int64_t dim = count(info, 2, "dim");
-  I32 centre = i32(info, 3, "centre");
-  I32 context = i32(info, 4, "context");
-  int64_t k = count(info, 5, "k");
-  U32 table = u32(info, 6, "table");
-  F32 lq = f32_or_null(info, 7, "logNoise");
-  float logk = float(number(info, 8, "logk"));
-  float lr = float(number(info, 9, "lr"));
-  require(info, info[10].IsBoolean(), "hogwild must be a boolean");
-  const bool hogwild = info[10].As<Napi::Boolean>().Value();
-  Stream st = stream_args(info, 11);
-  I32 noise = i32(info, 17, "noise");
-  F64 total = f64(info, 18, "total");
+// The two tables are updated in place, so each is declared both an input and an output (two
+// ArrayArgs of the same argument, see buffers()): the
+// async path copies the caller's rows into the private block (an output alone would start
+// zeroed or stale and overwrite the whole table at completion), updates the copy, and writes the
+// whole table back at completion, or nothing if either table was detached meanwhile. Concurrent
+// async steps on the same (non-shared) tables therefore each work on their own snapshot and the
+// last to complete wins; tables that are views of a SharedArrayBuffer are updated in place.
+struct SkipGramStepJob {
+  static constexpr const char* kName = "skipGramStep";
+  static constexpr int kResult = 18;
+  F32 in, out;
+  int64_t dim, k, V = 0, B = 0;
+  U32 table;
+  F32 lq;
+  float logk, lr;
+  bool hogwild;
+  Stream st;
+  I32 noise;
+  F64 total;
+  // Indices are copied once checked: nothing (a concurrent JS write, a write to shared memory)
+  // can change them between the check and the writes they steer.
+  std::vector<int32_t> idx;
+  F32 in0, out0;  // the tables read (see buffers())
 
-  require(info, dim > 0, "dim must be positive");
-  require(info, in.length % size_t(dim) == 0, "input.length must be a multiple of dim");
-  require(info, out.length == in.length, "output.length must equal input.length");
-  const int64_t V = int64_t(in.length) / dim;
-  require(info, alias_table(info, table) == V, "the sampler's vocabulary must equal the tables' rows");
-  require(info, lq.data == nullptr || int64_t(lq.length) == V, "logNoise.length must equal the vocabulary");
-  require(info, centre.length == context.length, "context.length must equal centre.length");
-  const int64_t B = int64_t(centre.length);
-  require(info, int64_t(noise.length) == B * k, "noise.length must equal pairs × k");
-  require(info, total.length >= 1, "total must have room for one number");
-  {
-    auto* a = static_cast<const uint8_t*>(static_cast<const void*>(in.data));
-    auto* b = static_cast<const uint8_t*>(static_cast<const void*>(out.data));
-    const size_t bytes = in.length * sizeof(float);
-    require(info, bytes == 0 || a + bytes <= b || b + bytes <= a, "input and output must not overlap");
+  explicit SkipGramStepJob(const Napi::CallbackInfo& info)
+      : in(f32(info, 0, "input")), out(f32(info, 1, "output")), dim(count(info, 2, "dim")), k(count(info, 5, "k")),
+        table(u32(info, 6, "table")), lq(f32_or_null(info, 7, "logNoise")), logk(float(number(info, 8, "logk"))),
+        lr(float(number(info, 9, "lr"))), hogwild(boolean(info, 10, "hogwild")), st(stream_args(info, 11)),
+        noise(i32(info, 17, "noise")), total(f64(info, 18, "total")) {
+    I32 centre = i32(info, 3, "centre");
+    I32 context = i32(info, 4, "context");
+    require(info, dim > 0, "dim must be positive");
+    require(info, in.length % size_t(dim) == 0, "input.length must be a multiple of dim");
+    require(info, out.length == in.length, "output.length must equal input.length");
+    V = int64_t(in.length) / dim;
+    require(info, alias_table(info, table) == V, "the sampler's vocabulary must equal the tables' rows");
+    require(info, lq.data == nullptr || int64_t(lq.length) == V, "logNoise.length must equal the vocabulary");
+    require(info, centre.length == context.length, "context.length must equal centre.length");
+    B = int64_t(centre.length);
+    require(info, int64_t(noise.length) == B * k, "noise.length must equal pairs × k");
+    require(info, total.length >= 1, "total must have room for one number");
+    {
+      auto* a = static_cast<const uint8_t*>(static_cast<const void*>(in.data));
+      auto* b = static_cast<const uint8_t*>(static_cast<const void*>(out.data));
+      const size_t bytes = in.length * sizeof(float);
+      require(info, bytes == 0 || a + bytes <= b || b + bytes <= a, "input and output must not overlap");
+    }
+    idx.resize(size_t(2 * B));
+    for (int64_t p = 0; p < B; ++p) {
+      int32_t c = centre.data[p], w = context.data[p];
+      if (c < 0 || c >= V) require(info, false, "centre[" + std::to_string(p) + "] = " + std::to_string(c) + " is out of range [0, " + std::to_string(V) + ")");
+      if (w < 0 || w >= V) require(info, false, "context[" + std::to_string(p) + "] = " + std::to_string(w) + " is out of range [0, " + std::to_string(V) + ")");
+      idx[size_t(p)] = c;
+      idx[size_t(B + p)] = w;
+    }
+    in0 = in;
+    out0 = out;
   }
-  // Indices are copied once checked: nothing (a concurrent JS write during an async run) can
-  // change them between the check and the writes they steer.
-  auto idx = std::make_shared<std::vector<int32_t>>(size_t(2 * B));
-  for (int64_t p = 0; p < B; ++p) {
-    int32_t c = centre.data[p], w = context.data[p];
-    if (c < 0 || c >= V) require(info, false, "centre[" + std::to_string(p) + "] = " + std::to_string(c) + " is out of range [0, " + std::to_string(V) + ")");
-    if (w < 0 || w >= V) require(info, false, "context[" + std::to_string(p) + "] = " + std::to_string(w) + " is out of range [0, " + std::to_string(V) + ")");
-    (*idx)[size_t(p)] = c;
-    (*idx)[size_t(B + p)] = w;
+  template <class V_> void buffers(V_& v) {
+    // In place: the tables' current rows are inputs (in0, out0) and the same arrays are outputs
+    // (in, out). They must be distinct ArrayArgs: Privatize redirects each one it is given to the
+    // private copy, and matches an output to an input's copy by the caller's pointer, so the
+    // output must still hold that pointer when it is declared. Both then share one copy.
+    v.in(in0);
+    v.in(out0);
+    v.out(in);
+    v.out(out);
+    v.in(table);
+    v.in(lq);
+    v.out(noise);
+    v.out(total);
   }
-  return [=] {
+  void run() {
     auto& kt = lk_dispatch().nce;
     // The noise words: draw i of the reserved stream is noise word i (pair i / k).
     split_stream(B * k, st, [&](int64_t b, int64_t n, const uint32_t* ctr) {
       kt.alias_sample(table.data, V, noise.data + b, n, st.key, ctr);
     });
     std::vector<double> loss(static_cast<size_t>(B));
-    SkipGramArgs a{in.data, out.data, dim, idx->data(), idx->data() + B, noise.data, k, lq.data, logk, lr,
+    // in0/out0 and in/out point at the same memory (the caller's, or one private copy each).
+    SkipGramArgs a{in.data, out.data, dim, idx.data(), idx.data() + B, noise.data, k, lq.data, logk, lr,
                    nullptr, nullptr};
     const int64_t work = (1 + k) * dim;  // floats touched per pair
     const int64_t grain = (65536 + work - 1) / work;
@@ -189,29 +210,16 @@ std::function<void()> step_job(const Napi::CallbackInfo& info) {
     double sum = 0.0;
     for (double v : loss) sum += v;
     total.data[0] = sum;
-  };
-}
-
-Napi::Value SkipGramStep(const Napi::CallbackInfo& info) {
-  step_job(info)();
-  return info[18];
-}
-
-Napi::Value SkipGramStepAsync(const Napi::CallbackInfo& info) {
-  auto held = [&](size_t i) { return info[i].IsObject() ? info[i] : info[0]; };
-  return queue(info.Env(), step_job(info), info[18], {info[0], info[1], info[6], held(7), info[17], info[18]});
-}
+  }
+};
 
 }  // namespace
 
 void register_nce(Napi::Env env, Napi::Object exports) {
   exports.Set("nceLogits", Napi::Function::New(env, NceLogits, "nceLogits"));
-  exports.Set("nceLoss", Napi::Function::New(env, NceLoss, "nceLoss"));
-  exports.Set("nceLossAsync", Napi::Function::New(env, NceLossAsync, "nceLossAsync"));
-  exports.Set("aliasSample", Napi::Function::New(env, AliasSample, "aliasSample"));
-  exports.Set("aliasSampleAsync", Napi::Function::New(env, AliasSampleAsync, "aliasSampleAsync"));
-  exports.Set("skipGramStep", Napi::Function::New(env, SkipGramStep, "skipGramStep"));
-  exports.Set("skipGramStepAsync", Napi::Function::New(env, SkipGramStepAsync, "skipGramStepAsync"));
+  export_both<NceLossJob>(env, exports, "nceLoss");
+  export_both<AliasSampleJob>(env, exports, "aliasSample");
+  export_both<SkipGramStepJob>(env, exports, "skipGramStep");
 }
 
 }  // namespace lk
