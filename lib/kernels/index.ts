@@ -19,6 +19,8 @@ export interface NativeBinding extends Kernels {
   abiVersion: number;
   backend(): { isa: 'avx512' | 'avx2' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'scalar'; threads: number; cores: number };
   setThreads(n: number): void;
+  /** The optional CUDA library's driver (lib/cuda.ts); absent from binaries built before it. */
+  cuda?: import('../cuda.js').CudaDriver;
   /** Set when LOGITKIT_ISA named no tier (the CPU's best tier is used). */
   initWarning?: string;
   /** The tier's raw vector exp / log / log1p (accuracy tests only). */
