@@ -1,5 +1,5 @@
 // Which kernels run: the native binding when it loaded, else the TypeScript reference.
-import type { CudaInfo } from './cuda.js';
+import type { CudaInfo } from './kernels/cuda.js';
 import type { Kernels } from './kernels/index.js';
 import { loaded, native } from './native.js';
 import { referenceKernels } from './reference/kernels.js';

@@ -4,6 +4,7 @@
 // public API (lib/<family>.ts) → backend → {native, reference} → these contracts, which
 // import nothing but each other.
 import type { BeamKernels } from './beam.js';
+import type { CudaDriver } from './cuda.js';
 import type { RngKernels } from './rng.js';
 import type { SamplingKernels } from './sampling.js';
 import type { SoftmaxKernels } from './softmax.js';
@@ -20,7 +21,7 @@ export interface NativeBinding extends Kernels {
   backend(): { isa: 'avx512' | 'avx2' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'scalar'; threads: number; cores: number };
   setThreads(n: number): void;
   /** The optional CUDA library's driver (lib/cuda.ts); absent from binaries built before it. */
-  cuda?: import('../cuda.js').CudaDriver;
+  cuda?: CudaDriver;
   /** Set when LOGITKIT_ISA named no tier (the CPU's best tier is used). */
   initWarning?: string;
   /** The tier's raw vector exp / log / log1p (accuracy tests only). */
