@@ -125,7 +125,7 @@ type I32In = Int32Array | CudaArray<'int32'>;
 const ROW_OPTIONS = optionKeys<{ temperature: number; device: Device }>({ temperature: true, device: true });
 const CE_CUDA_OPTIONS = optionKeys<{
   cols: number; reduction: string; ignoreIndex: number; labelSmoothing: number; classWeights: Float32Array;
-  zLoss: number; grad: boolean | Float32Array; device: Device;
+  zLoss: number; grad: boolean | Float32Array | CudaArray; device: Device;
 }>({ cols: true, reduction: true, ignoreIndex: true, labelSmoothing: true, classWeights: true, zLoss: true, grad: true, device: true });
 const RAND_ROW_OPTIONS = optionKeys<{ temperature: number; rng: Rng; seed: number | bigint; rngs: Rng[]; device: Device }>(
   { temperature: true, rng: true, seed: true, rngs: true, device: true });
@@ -397,26 +397,29 @@ export function createCudaApi(driver: CudaDriver | null, cpu: CpuFunctions, prob
       if (!(v >= 0 && v < cols)) throw rangeError(`${fn}: labels[${r}] = ${v} is out of range [0, ${cols}) (ignoreIndex = ${ignoreIndex})`);
       D += w ? w[v] : 1;
     }
-    const g = o.grad === undefined ? true : o.grad;
+    const g = o.grad === undefined ? true : o.grad as unknown;
     const gradHost = g instanceof Float32Array ? g : null;
-    if (gradHost && isDev(logits)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.grad must be a boolean with a CudaArray logits`);
+    // a CudaArray grad (of logits' length; may be the logits: in place) is written on the device
+    const gradDev = isDev(g) ? g as CudaArray<'float32'> : null;
+    if (gradDev && (gradDev.dtype !== 'float32' || gradDev.length !== n)) throw rangeError(`${fn}: options.grad must be a float32 CudaArray of length ${n}`);
+    if (gradHost && isDev(logits)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.grad must be a boolean or a CudaArray with a CudaArray logits`);
     if (gradHost && gradHost.length !== n) throw rangeError(`${fn}: options.grad.length = ${gradHost.length} is out of range: expected ${n}`);
-    if (!gradHost && typeof g !== 'boolean') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.grad must be a boolean or a Float32Array, received ${describe(g)}`);
+    if (!gradHost && !gradDev && typeof g !== 'boolean') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.grad must be a boolean or a Float32Array, received ${describe(g)}`);
     const scale = reduction === 'mean' ? (D > 0 ? 1 / D : 0) : 1;
-    const keep = isDev(logits);
+    const keep = isDev(logits) || gradDev !== null;
     const { d, temp } = inDev(fn, 'logits', logits, 'float32');
     const temps: CudaArray[] = [];
     const tmp = <T extends CudaArray>(a: T): T => (temps.push(a), a);
     try {
       const ld = isDev(labels) ? labels : tmp(upload(y));
       const wd = w ? tmp(upload(w)) : null;
-      const grad = g === false ? null : alloc(fn, 'float32', n);
+      const grad = g === false ? null : gradDev ?? alloc(fn, 'float32', n);
       const lse = tmp(alloc(fn, 'float32', rows));
       const loss = tmp(alloc(fn, 'float64', rows));
       try {
         run(fn, fn, [d, ld, grad, lse, loss, wd], [rows, cols, ignoreIndex, eps, W, zLoss, scale]);
       } catch (e) {
-        grad?.free();
+        if (grad !== gradDev) grad?.free();
         throw e;
       }
       const rowLoss = loss.download();
