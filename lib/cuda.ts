@@ -32,9 +32,11 @@ export interface DeviceOption {
  */
 export const CUDA_AUTO_MIN_ELEMENTS = 1 << 20;
 
-type DType = 'float32' | 'int32' | 'uint32' | 'float64';
+/** The element types of a CudaArray. */
+export type DType = 'float32' | 'int32' | 'uint32' | 'float64';
 const BYTES: Record<DType, number> = { float32: 4, int32: 4, uint32: 4, float64: 8 };
-type HostOf<D extends DType> = D extends 'float32' ? Float32Array : D extends 'int32' ? Int32Array : D extends 'uint32' ? Uint32Array : Float64Array;
+/** The host typed array of a CudaArray's element type. */
+export type HostOf<D extends DType> = D extends 'float32' ? Float32Array : D extends 'int32' ? Int32Array : D extends 'uint32' ? Uint32Array : Float64Array;
 function hostArray<D extends DType>(dtype: D, n: number): HostOf<D> {
   const C = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, float64: Float64Array }[dtype];
   return new C(n) as HostOf<D>;
@@ -72,11 +74,19 @@ const registry = typeof FinalizationRegistry === 'function'
 /**
  * A device-resident array (from `lk.cuda.upload` or a CUDA-capable function given one).
  * Freed by `free()` or, failing that, when it is garbage-collected.
+ * @example
+ * const d = lk.cuda.upload(logits); const y = lk.softmax(d, cols); const host = y.download(); d.free(); y.free()
  */
 export class CudaArray<D extends DType = DType> {
   #handle: object | null;
   readonly #driver: CudaDriver;
-  /** @internal */
+  /**
+   * @internal
+   * @param driver The addon's CUDA driver.
+   * @param dtype The element type.
+   * @param length The element count.
+   * @param handle An existing device buffer (default: a new one).
+   */
   constructor(driver: CudaDriver, readonly dtype: D, readonly length: number, handle?: object) {
     this.#driver = driver;
     this.#handle = handle ?? driver.alloc(length * BYTES[dtype]);
@@ -86,14 +96,21 @@ export class CudaArray<D extends DType = DType> {
   get freed(): boolean {
     return this.#handle === null;
   }
-  /** @internal the driver handle (throws ERR_LOGITKIT_CUDA_FREED after free()). */
+  /**
+   * @internal the driver handle (throws ERR_LOGITKIT_CUDA_FREED after free()).
+   * @param fn The calling function's name, for the error message.
+   */
   handle(fn: string): object {
     if (!this.#handle) {
       throw Object.assign(new Error(`${fn}: the CudaArray was freed`), { code: 'ERR_LOGITKIT_CUDA_FREED' as const });
     }
     return this.#handle;
   }
-  /** Copies the array to a new host array (or into `out`). */
+  /**
+   * Copies the array to a new host array (or into `out`).
+   * @param out A host array of the same length and type (default: a new one).
+   * @example const host = d.download()
+   */
   download(out?: HostOf<D>): HostOf<D> {
     const h = this.handle('cuda.download');
     const o = out ?? hostArray(this.dtype, this.length) as HostOf<D>;
@@ -105,7 +122,10 @@ export class CudaArray<D extends DType = DType> {
     }
     return o;
   }
-  /** Releases the device memory now (idempotent). */
+  /**
+   * Releases the device memory now (idempotent).
+   * @example d.free()
+   */
   free(): void {
     if (!this.#handle) return;
     const h = this.#handle;
