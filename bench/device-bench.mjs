@@ -85,8 +85,18 @@ if (mode === 'cpu') {
 } else {
   const d = lk.cuda.upload(xBig);
   const g = lk.cuda.upload(new Float32Array(xBig.length));
-  report('ce', `softmaxCrossEntropy fwd+bwd (${big})`, bytesBig, time(() => lk.softmaxCrossEntropy(d, labels, { grad: g })), 'device-resident, grad buffer');
-  report('logsoftmax', `logSoftmax (${big})`, bytesBig, time(() => lk.logSoftmax(d, big[1]).free()), 'device-resident');
+  // LOGITKIT_CUDA_ROW_BLOCKS (read by the launcher at each call): rows in flight; fewer let the
+  // second read of each row hit L2. Unset = one block per row.
+  const sms = b.cudaInfo.multiprocessors ?? 132;
+  for (const blocks of [undefined, sms, 2 * sms, 4 * sms]) {
+    if (blocks === undefined) delete process.env.LOGITKIT_CUDA_ROW_BLOCKS;
+    else process.env.LOGITKIT_CUDA_ROW_BLOCKS = String(blocks);
+    const tag = blocks === undefined ? 'one block per row' : `${blocks} blocks`;
+    report('ce', `softmaxCrossEntropy fwd+bwd (${big})`, bytesBig, time(() => lk.softmaxCrossEntropy(d, labels, { grad: g })), `device-resident, grad buffer, ${tag}`);
+    report('ce', `softmaxCrossEntropy fwd+bwd (${big})`, bytesBig, time(() => lk.softmaxCrossEntropy(d, labels, { grad: d })), `device-resident, in place, ${tag}`);
+    report('logsoftmax', `logSoftmax (${big})`, bytesBig, time(() => lk.logSoftmax(d, big[1]).free()), `device-resident, ${tag}`);
+  }
+  delete process.env.LOGITKIT_CUDA_ROW_BLOCKS;
   g.free();
   d.free();
   const ds = lk.cuda.upload(xSmp);

@@ -25,6 +25,8 @@ export interface CudaInfo {
   /** The CUDA runtime logitkit_cuda.so was built with. */
   runtimeVersion?: string;
   devices?: number;
+  /** Device 0's streaming multiprocessors. */
+  multiprocessors?: number;
   memoryBytes?: number;
   /** Theoretical peak memory bandwidth (2 · memory clock · bus width), GB/s. */
   peakBandwidthGBs?: number;

@@ -199,18 +199,18 @@ __device__ void stats_reduce(Stats& st, float inv_t) {
 __device__ __forceinline__ Stats stats_init() { return Stats{-INFINITY, 0.0, 0.0f, 0, false, 0.0}; }
 
 // mode 0: lse; 1: softmax; 2: log-softmax.
-__global__ void rows_kernel(const float* x, float* y, int64_t cols, float inv_t, int mode) {
-  const float* xr = x + int64_t(blockIdx.x) * cols;
+__device__ void rows_row(int64_t r, const float* x, float* y, int64_t cols, float inv_t, int mode) {
+  const float* xr = x + r * cols;
   Stats st = stats_init();
   for (int64_t j = threadIdx.x; j < cols; j += blockDim.x) stats_add(st, xr[j], inv_t);
   stats_reduce(st, inv_t);
   float m = st.nan ? NAN : st.m;
   double logs = log(st.s);
   if (mode == 0) {
-    if (threadIdx.x == 0) y[blockIdx.x] = st.nan ? NAN : (m == -INFINITY ? -INFINITY : float(double(m) * inv_t + logs));
+    if (threadIdx.x == 0) y[r] = st.nan ? NAN : (m == -INFINITY ? -INFINITY : float(double(m) * inv_t + logs));
     return;
   }
-  float* yr = y + int64_t(blockIdx.x) * cols;
+  float* yr = y + r * cols;
   float lf = float(logs);
   for (int64_t j = threadIdx.x; j < cols; j += blockDim.x) {
     float v = xr[j];
@@ -225,10 +225,19 @@ __global__ void rows_kernel(const float* x, float* y, int64_t cols, float inv_t,
   }
 }
 
+// Rows are taken grid-stride: a grid smaller than rows keeps fewer rows in flight, so that the
+// second read of a row can come from L2 (launch.cu: LOGITKIT_CUDA_ROW_BLOCKS).
+__global__ void rows_kernel(const float* x, float* y, int64_t rows, int64_t cols, float inv_t, int mode) {
+  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    rows_row(r, x, y, cols, inv_t, mode);
+    __syncthreads();
+  }
+}
+
 // --- fused softmax cross-entropy (lib/reference/xent.ts) ---------------------------------------
-__global__ void xent_kernel(const float* x, const int32_t* labels, float* grad, float* lse, double* loss,
-                            LkcXentParams p) {
-  const int64_t r = blockIdx.x, C = p.cols;
+__device__ void xent_row(int64_t r, const float* x, const int32_t* labels, float* grad, float* lse, double* loss,
+                         const LkcXentParams& p) {
+  const int64_t C = p.cols;
   const float* xr = x + r * C;
   const double eps = p.smoothing;
   const int32_t y = labels[r];
@@ -274,6 +283,14 @@ __global__ void xent_kernel(const float* x, const int32_t* labels, float* grad, 
     float pA = masked ? 0.0f : expf((v - mf) - Lf) * A;
     float wj = p.d_weights ? p.d_weights[j] : 1.0f;
     gr[j] = scale * (pA - es * wj - (j == y ? fcy : 0.0f));
+  }
+}
+
+__global__ void xent_kernel(const float* x, const int32_t* labels, float* grad, float* lse, double* loss,
+                            LkcXentParams p, int64_t rows) {
+  for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    xent_row(r, x, labels, grad, lse, loss, p);
+    __syncthreads();
   }
 }
 

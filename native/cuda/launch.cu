@@ -1,5 +1,7 @@
 // The launcher layer: the C interface of launch.h over the kernels of kernels.cuh. Every
 // call synchronises, so a failed kernel surfaces as the return value of the call that ran it.
+#include <stdlib.h>
+
 #include "kernels.cuh"
 
 namespace {
@@ -9,6 +11,18 @@ int finish() {
   cudaError_t e = cudaGetLastError();
   if (e != cudaSuccess) return int(e);
   return int(cudaDeviceSynchronize());
+}
+
+// Blocks for a row kernel: one per row, or LOGITKIT_CUDA_ROW_BLOCKS (read at each call, so a
+// benchmark can sweep it) when that is smaller: fewer rows in flight, more L2 hits on the
+// second read of each row.
+unsigned row_grid(int64_t rows) {
+  int64_t g = rows;
+  if (const char* e = getenv("LOGITKIT_CUDA_ROW_BLOCKS")) {
+    long long v = atoll(e);
+    if (v > 0 && v < g) g = v;
+  }
+  return unsigned(g > 0x7fffffff ? 0x7fffffff : g);
 }
 
 unsigned grid_1d(int64_t n) {
@@ -89,25 +103,25 @@ __attribute__((visibility("default"))) int lkc_download(void* d, const void* s, 
 __attribute__((visibility("default"))) int lkc_log_sum_exp(const float* x, float* lse, int64_t rows, int64_t cols,
                                                            float inv_t) {
   if (rows == 0) return 0;
-  rows_kernel<<<unsigned(rows), kThreads>>>(x, lse, cols, inv_t, 0);
+  rows_kernel<<<row_grid(rows), kThreads>>>(x, lse, rows, cols, inv_t, 0);
   return finish();
 }
 __attribute__((visibility("default"))) int lkc_softmax(const float* x, float* y, int64_t rows, int64_t cols, float inv_t) {
   if (rows == 0) return 0;
-  rows_kernel<<<unsigned(rows), kThreads>>>(x, y, cols, inv_t, 1);
+  rows_kernel<<<row_grid(rows), kThreads>>>(x, y, rows, cols, inv_t, 1);
   return finish();
 }
 __attribute__((visibility("default"))) int lkc_log_softmax(const float* x, float* y, int64_t rows, int64_t cols,
                                                            float inv_t) {
   if (rows == 0) return 0;
-  rows_kernel<<<unsigned(rows), kThreads>>>(x, y, cols, inv_t, 2);
+  rows_kernel<<<row_grid(rows), kThreads>>>(x, y, rows, cols, inv_t, 2);
   return finish();
 }
 __attribute__((visibility("default"))) int lkc_softmax_cross_entropy(const float* x, const int32_t* labels, float* grad,
                                                                      float* lse, double* loss, int64_t rows,
                                                                      const LkcXentParams* p) {
   if (rows == 0) return 0;
-  xent_kernel<<<unsigned(rows), kThreads>>>(x, labels, grad, lse, loss, *p);
+  xent_kernel<<<row_grid(rows), kThreads>>>(x, labels, grad, lse, loss, *p, rows);
   return finish();
 }
 __attribute__((visibility("default"))) int lkc_philox_uint32(uint32_t* out, int64_t n, const uint32_t key[2],
