@@ -57,7 +57,8 @@ __device__ __forceinline__ float gumbel_word(uint32_t w) {
   return -logf(-l);
 }
 
-__device__ __forceinline__ float uniform_word(uint32_t w) { return float(w >> 9) * 0x1p-23f + 0x1p-24f; }
+// Exactly the CPU's u32_to_uniform: the product is exact and the sum rounds once, never fused.
+__device__ __forceinline__ float uniform_word(uint32_t w) { return __fadd_rn(__fmul_rn(float(w >> 9), 0x1p-23f), 0x1p-24f); }
 
 // Where row r's draws come from: (key, ctr) and its first draw.
 struct RowStream {
