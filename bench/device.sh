@@ -31,6 +31,10 @@ else
 fi
 
 step "2. build output"
+if [ -f build/device-bundle.tar.gz ] && [ ! -e node_modules/.bin/vitest ]; then
+  echo "unpacking build/device-bundle.tar.gz (scripts/device-bundle.sh)"
+  tar xzf build/device-bundle.tar.gz || status=1
+fi
 for f in build/Release/logitkit.node build/Release/logitkit_cuda.so dist/index.cjs node_modules/.bin/vitest; do
   if [ -e "$f" ]; then echo "ok       $f"; else echo "MISSING  $f"; status=1; fi
 done
