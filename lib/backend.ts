@@ -34,7 +34,7 @@ let cudaCached: CudaInfo | undefined;
 export function cudaInfo(): CudaInfo {
   if (!cudaCached) {
     const d = native?.cuda;
-    cudaCached = d ? d.info() : { available: false, reason: native ? 'this logitkit binary has no CUDA support' : 'the native addon is not in use (CUDA needs it)' };
+    cudaCached = d ? d.info() : { available: false, reason: native ? 'this logitkit binary has no CUDA support (Linux only, or a binary built before it)' : 'the native addon is not in use (CUDA needs it)' };
   }
   return { ...cudaCached };
 }

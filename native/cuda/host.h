@@ -4,6 +4,15 @@
 // launch. Header-only and included by addon.cc alone, so the build lists do not change; it
 // uses only dlopen, never a CUDA header or library.
 #pragma once
+#include "../bindings/common.h"
+
+#if !defined(__linux__)
+// logitkit_cuda.so is built on Linux only; elsewhere the addon has no `cuda` export and
+// backend().cudaInfo says so.
+namespace lkcuda {
+inline void register_cuda(Napi::Env, Napi::Object) {}
+}  // namespace lkcuda
+#else
 #include <dlfcn.h>
 #include <sys/stat.h>
 
@@ -282,3 +291,4 @@ inline void register_cuda(Napi::Env env, Napi::Object exports) {
 }
 
 }  // namespace lkcuda
+#endif  // __linux__
