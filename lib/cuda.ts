@@ -3,6 +3,7 @@
 // export, which dlopen()s logitkit_cuda.so). Everything here is host logic: it is unit-tested
 // with a fake driver on machines without a GPU (test/cuda-host.test.ts); the kernels are
 // compared with the CPU in test/cuda.test.ts on a machine with one.
+import { freshF32, freshI32, freshU32 } from './alloc.js';
 import type { LogitkitError, LogitkitErrorCode } from './errors.js';
 import { rangeError, typeError } from './errors.js';
 import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
@@ -37,9 +38,10 @@ export type DType = 'float32' | 'int32' | 'uint32' | 'float64';
 const BYTES: Record<DType, number> = { float32: 4, int32: 4, uint32: 4, float64: 8 };
 /** The host typed array of a CudaArray's element type. */
 export type HostOf<D extends DType> = D extends 'float32' ? Float32Array : D extends 'int32' ? Int32Array : D extends 'uint32' ? Uint32Array : Float64Array;
+// Host results come from lib/alloc.ts like every other output (float64 is internal: row losses).
 function hostArray<D extends DType>(dtype: D, n: number): HostOf<D> {
-  const C = { float32: Float32Array, int32: Int32Array, uint32: Uint32Array, float64: Float64Array }[dtype];
-  return new C(n) as HostOf<D>;
+  const a = dtype === 'float32' ? freshF32(n) : dtype === 'int32' ? freshI32(n) : dtype === 'uint32' ? freshU32(n) : new Float64Array(n);
+  return a as HostOf<D>;
 }
 
 /** A CUDA error as a logitkit error: out-of-memory is a RangeError, the rest Errors; all keep the CUDA message. */
@@ -166,6 +168,11 @@ export function createCudaApi(driver: CudaDriver | null, cpu: CpuFunctions, prob
     return cached;
   }
   const isDev = (v: unknown): v is CudaArray => v instanceof CudaArray;
+  const rowsF32 = (a: Float64Array): Float32Array => {
+    const o = hostArray('float32', a.length);
+    o.set(a);
+    return o;
+  };
 
   /**
    * Where a call runs. A CudaArray input → 'cuda'; otherwise the `device` option decides
@@ -445,12 +452,12 @@ export function createCudaApi(driver: CudaDriver | null, cpu: CpuFunctions, prob
       const rowLoss = loss.download();
       let sum = 0;
       for (let r = 0; r < rows; r++) sum += rowLoss[r];  // row order, as on the CPU
-      const lossOut = reduction === 'none' ? Float32Array.from(rowLoss) : reduction === 'mean' ? (D > 0 ? sum / D : NaN) : sum;
+      const lossOut = reduction === 'none' ? rowsF32(rowLoss) : reduction === 'mean' ? (D > 0 ? sum / D : NaN) : sum;
       let gradOut: Float32Array | CudaArray<'float32'> | undefined;
       if (grad) {
         if (keep) gradOut = grad;
         else {
-          gradOut = gradHost ?? new Float32Array(n);
+          gradOut = gradHost ?? hostArray('float32', n);
           try {
             grad.download(gradOut);
           } finally {

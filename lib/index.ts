@@ -8,10 +8,13 @@ import { cudaInfo, kernels } from './backend.js';
 import { createCudaApi, type CudaArray, type CudaInfo, type DeviceOption, type DType as CudaDType, type HostOf as CudaHostArray } from './cuda.js';
 import { native } from './native.js';
 import { createBeamApi } from './beam.js';
+import { createCalibrationApi } from './calibration.js';
+import { createDecodingApi } from './decoding.js';
 import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
 import { createSoftmaxApi, type SoftmaxOptions, type LogSumExpOptions } from './softmax.js';
+import { createNceApi } from './nce.js';
 import type { SoftmaxCrossEntropyOptions, SoftmaxCrossEntropyResult } from './xent.js';
 import type { TopkOptions, TopkResult } from './topk.js';
 import type { CategoricalOptions, GumbelOptions, GumbelTopKOptions, GumbelTopKResult } from './sampling.js';
@@ -32,14 +35,24 @@ export type {
 export type {
   BeamSearchOptions, StochasticBeamSearchOptions, BeamSearchResult, SbsEstimate, LogProbsFn,
 } from './beam.js';
+export type {
+  EntropyOptions, KlUniformOptions, KlUniformResult, TemperatureNllOptions, TemperatureNllResult, FitTemperatureOptions,
+  FitTemperatureResult, ConfidenceOptions, CalibrationOptions, ReliabilityDiagram, ReliabilitySvgOptions,
+  GaussianKLOptions, GaussianKLResult,
+} from './calibration.js';
+export type { SampleNextOptions, SampleNextResult, LogitBias, PreviousTokens, Decoder, DecoderOptions } from './decoding.js';
 export { VERSION as version } from './version.js';
 export { CudaArray, CUDA_AUTO_MIN_ELEMENTS, type CudaInfo, type Device, type DeviceOption, type DType as CudaDType, type HostOf as CudaHostArray } from './cuda.js';
+export { AliasSampler, unigramNoise } from './nce.js';
+export type { NceLogitsOptions, NceLossOptions, NceLossResult, AliasSampleOptions, SkipGramStepOptions } from './nce.js';
 
 const softmaxCpu = createSoftmaxApi(kernels);
 export const {
+  /** @function */ logSumExpAsync,
   /** @function */ softmaxAsync,
   /** @function */ logSoftmaxAsync,
   /** @function */ softmaxBackward,
+  /** @function */ softmaxBackwardAsync,
   /** @function */ sigmoid,
   /** @function */ logSigmoid,
   /** @function */ softplus,
@@ -50,16 +63,23 @@ const xentCpu = createXentApi(kernels);
 export const {
   /** @function */ softmaxCrossEntropyAsync,
   /** @function */ binaryCrossEntropyWithLogits,
+  /** @function */ binaryCrossEntropyWithLogitsAsync,
 } = xentCpu;
 const topkCpu = createTopkApi(kernels);
 export const {
   /** @function */ topkAsync,
   /** @function */ argmax,
+  /** @function */ argmaxAsync,
 } = topkCpu;
 const samplingCpu = createSamplingApi(kernels);
 export const {
+  /** @function */ gumbelAsync,
   /** @function */ truncatedGumbel,
+  /** @function */ truncatedGumbelAsync,
+  /** @function */ sampleCategoricalAsync,
   /** @function */ gumbelSoftmax,
+  /** @function */ gumbelSoftmaxAsync,
+  /** @function */ gumbelTopKAsync,
   /** @namespace */ sample,
 } = samplingCpu;
 
@@ -70,6 +90,30 @@ export const {
   /** @function */ logInclusionProbability,
   /** @function */ sbsEstimate,
 } = createBeamApi(kernels);
+export const {
+  /** @function */ entropy,
+  /** @function */ klUniform,
+  /** @function */ temperatureNll,
+  /** @function */ fitTemperature,
+  /** @function */ fitTemperatureInfo,
+  /** @function */ confidence,
+  /** @function */ reliabilityDiagram,
+  /** @function */ expectedCalibrationError,
+  /** @function */ gaussianKL,
+} = createCalibrationApi(kernels);
+export { reliabilityDiagramSvg } from './calibration.js';
+export const {
+  /** @function */ nceLogits,
+  /** @function */ nceLoss,
+  /** @function */ nceLossAsync,
+  /** @function */ skipGramStep,
+  /** @function */ skipGramStepAsync,
+} = createNceApi(kernels);
+export const {
+  /** @function */ sampleNext,
+  /** @function */ sampleNextAsync,
+  /** @function */ decoder,
+} = createDecodingApi(kernels);
 
 // --- the CUDA-capable functions (README, "CUDA"): the CPU function for host arrays unless
 // options.device says otherwise; a CudaArray input runs on the GPU and returns CudaArrays.
