@@ -28,7 +28,12 @@ export class Rng extends BaseRng {
   }
 }
 
-/** An AliasSampler whose draws run on the reference kernels (same table, same draws). */
+/**
+ * An AliasSampler whose draws run on the reference kernels (same table, same draws).
+ * @example
+ * import { AliasSampler } from 'logitkit/reference';
+ * new AliasSampler(new Float64Array([1, 2, 3])).sample(8, { seed: 1 })
+ */
 export class AliasSampler extends BaseAliasSampler {
   protected override kernels(): Kernels {
     return referenceKernels;

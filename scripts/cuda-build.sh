@@ -11,7 +11,7 @@ report=${LOGITKIT_CUDA_REPORT:-}
 emit() { [ -n "$report" ] && printf '{"numPassedTests":%d,"numFailedTests":%d,"numPendingTests":%d}\n' "$1" "$2" "$3" >"$report"; }
 NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
 if [ ! -x "$NVCC" ]; then
-  echo "cuda-compile-check: skipped (no nvcc)"
+  echo "cuda-build: skipped (no nvcc)"
   emit 0 0 1
   exit 0
 fi
@@ -19,13 +19,13 @@ tmp=$(mktemp -d)
 cmd=("$NVCC" -O3 -std=c++17 -Xcompiler=-fPIC,-fvisibility=hidden -cudart=static
   -gencode=arch=compute_80,code=sm_80 -gencode=arch=compute_90,code=[sm_90,compute_90]
   -shared -o "$tmp/logitkit_cuda.so" native/cuda/launch.cu)
-echo "cuda-compile-check: ${cmd[*]}"
+echo "cuda-build: ${cmd[*]}"
 "$NVCC" --version | tail -2
 t0=$(date +%s.%N)
 "${cmd[@]}"
 rc=$?
 t1=$(date +%s.%N)
-printf 'cuda-compile-check: nvcc exit %d in %.1f s\n' "$rc" "$(echo "$t1 - $t0" | bc)"
+printf 'cuda-build: nvcc exit %d in %.1f s\n' "$rc" "$(echo "$t1 - $t0" | bc)"
 fail=0
 [ $rc = 0 ] || fail=1
 if [ $rc = 0 ]; then
@@ -39,5 +39,5 @@ if [ -f build/Release/logitkit.node ] && ldd build/Release/logitkit.node | grep 
   echo "logitkit.node links a CUDA library"; fail=1
 fi
 rm -rf "$tmp"
-if [ $fail = 0 ]; then echo "cuda-compile-check: ok"; emit 1 0 0; else echo "cuda-compile-check: FAILED"; emit 0 1 0; fi
+if [ $fail = 0 ]; then echo "cuda-build: ok"; emit 1 0 0; else echo "cuda-build: FAILED"; emit 0 1 0; fi
 exit $fail
