@@ -1,4 +1,5 @@
 // Which kernels run: the native binding when it loaded, else the TypeScript reference.
+import type { CudaInfo } from './kernels/cuda.js';
 import type { Kernels } from './kernels/index.js';
 import { setHugePageAdvice } from './alloc.js';
 import { loaded, native } from './native.js';
@@ -17,7 +18,10 @@ export interface BackendInfo {
   isa: 'avx512' | 'avx2' | 'scalar';
   /** The best tier this CPU and OS support, before the LOGITKIT_ISA cap (native only: absent on 'js'). */
   cpuIsa?: 'avx512' | 'avx2' | 'scalar';
+  /** True only when logitkit_cuda.so loaded and reports a CUDA device (README, "CUDA"). */
   cuda: boolean;
+  /** The CUDA device (name, compute capability, driver version), or the reason there is none. */
+  cudaInfo: CudaInfo;
   threads: number;
   version: string;
   /** Why the native addon is not in use (one line; 'js' only, absent with LOGITKIT_BACKEND=js). */
@@ -27,6 +31,16 @@ export interface BackendInfo {
 }
 
 let jsThreads = 1;
+
+let cudaCached: CudaInfo | undefined;
+/** The CUDA probe, once per process (LOGITKIT_CUDA=0 disables it in the addon). */
+export function cudaInfo(): CudaInfo {
+  if (!cudaCached) {
+    const d = native?.cuda;
+    cudaCached = d ? d.info() : { available: false, reason: native ? 'this logitkit binary has no CUDA support (Linux only, or a binary built before it)' : 'the native addon is not in use (CUDA needs it)' };
+  }
+  return { ...cudaCached };
+}
 
 /**
  * What runs the kernels: the native addon (with its CPU tier and thread count) or the
@@ -38,11 +52,11 @@ let jsThreads = 1;
 export function backend(): BackendInfo {
   if (native) {
     const b = native.backend();
-    const info: BackendInfo = { name: 'native', isa: b.isa, cpuIsa: b.cpuIsa, cuda: false, threads: b.threads, version: VERSION };
+    const info: BackendInfo = { name: 'native', isa: b.isa, cpuIsa: b.cpuIsa, cuda: cudaInfo().available, cudaInfo: cudaInfo(), threads: b.threads, version: VERSION };
     if (loaded.path) info.path = loaded.path;
     return info;
   }
-  const info: BackendInfo = { name: 'js', isa: 'scalar', cuda: false, threads: jsThreads, version: VERSION };
+  const info: BackendInfo = { name: 'js', isa: 'scalar', cuda: false, cudaInfo: cudaInfo(), threads: jsThreads, version: VERSION };
   if (loaded.error) info.reason = `${loaded.failure ?? 'load-error'}: ${loaded.cause ?? loaded.error.split('\n')[0]}`;
   if (loaded.path) info.path = loaded.path;
   return info;

@@ -6,7 +6,13 @@ export type LogitkitErrorCode =
   | 'ERR_LOGITKIT_DETACHED'
   | 'ERR_LOGITKIT_NATIVE_UNAVAILABLE'
   | 'ERR_LOGITKIT_BAD_ENV'
-  | 'ERR_LOGITKIT_INCOMPLETE_DISPATCH';
+  | 'ERR_LOGITKIT_INCOMPLETE_DISPATCH'
+  // CUDA (lib/cuda.ts): no usable device, a freed CudaArray, out of GPU memory (a RangeError),
+  // and any other CUDA error as ERR_LOGITKIT_CUDA_<ITS_NAME>, e.g. ERR_LOGITKIT_CUDA_LAUNCH_FAILURE.
+  | 'ERR_LOGITKIT_CUDA_UNAVAILABLE'
+  | 'ERR_LOGITKIT_CUDA_FREED'
+  | 'ERR_LOGITKIT_CUDA_OUT_OF_MEMORY'
+  | `ERR_LOGITKIT_CUDA_${string}`;
 
 export interface LogitkitError extends Error {
   code: LogitkitErrorCode;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "bindings/common.h"
+#include "cuda/host.h"  // the optional CUDA library, dlopen()ed on first use
 
 namespace {
 
@@ -75,6 +76,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #define LK_FAMILY(name, Struct, TABLE) lk::register_##name(env, exports);
 #include "families.def"
 #undef LK_FAMILY
+  lkcuda::register_cuda(env, exports);
   return exports;
 }
 

@@ -232,7 +232,10 @@ const NO_OUTPUT = new Set(['backend', 'setThreads', 'version', 'Rng', 'sample',
   // TypeScript; skipGramStep updates the caller's tables and returns a number.
   'AliasSampler', 'unigramNoise', 'skipGramStep', 'skipGramStepAsync',
   // decoder() returns a stateful adapter around sampleNext (whose recipe covers the outputs).
-  'decoder']);
+  'decoder',
+  // CudaArray is device memory (README, "CUDA"); its host downloads come from lib/alloc.ts and
+  // are filled whole by the copy.
+  'CudaArray']);
 
 
 /** Every exported function, `sample.*` samplers and Rng methods that return arrays, by name. */

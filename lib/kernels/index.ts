@@ -4,6 +4,7 @@
 // public API (lib/<family>.ts) → backend → {native, reference} → these contracts, which
 // import nothing but each other.
 import type { BeamKernels } from './beam.js';
+import type { CudaDriver } from './cuda.js';
 import type { CalibrationKernels } from './calibration.js';
 import type { DecodingKernels } from './decoding.js';
 import type { RngKernels } from './rng.js';
@@ -22,6 +23,8 @@ export interface NativeBinding extends Kernels {
   abiVersion: number;
   backend(): { isa: 'avx512' | 'avx2' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'scalar'; threads: number; cores: number };
   setThreads(n: number): void;
+  /** The optional CUDA library's driver (lib/cuda.ts); absent from binaries built before it. */
+  cuda?: CudaDriver;
   /** madvise(MADV_HUGEPAGE) on the 2 MB-aligned interior of a fresh output (lib/alloc.ts); true when advised. */
   adviseHugePages?(b: ArrayBuffer): boolean;
   /** Set when LOGITKIT_ISA named no tier (the CPU's best tier is used). */
