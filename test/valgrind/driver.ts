@@ -15,10 +15,10 @@ const odd = (a: Float32Array) => { const v = new Float32Array(new ArrayBuffer(a.
 const SHAPES: [number, number][] = [[1, 1], [2, 7], [3, 15], [2, 16], [2, 17], [1, 31], [2, 33], [1, 2049], [3, 100]];
 
 async function main() {
-  for (const threads of [1, 2]) {
+  for (const [rep, threads] of [[0, 1], [1, 2], [2, 1], [3, 2]]) {
     lk.setThreads(threads);
     for (const [rows, cols] of SHAPES) {
-      const seed = rows * 100 + cols + threads;
+      const seed = rows * 100 + cols + threads + 1000 * rep;
       const x = f32(rows * cols, seed);
       if (cols > 3) { x[1] = -Infinity; x[2] = 3e38; x[3] = -0; }
       const o = { temperature: 0.7 };
@@ -45,7 +45,9 @@ async function main() {
       lk.truncatedGumbel(finite, 0.5, { seed }); lk.gumbel(x.length, { seed }); count('sampling'); count('sampling');
       for (const s of ['normal', 'exponential', 'laplace', 'cauchy', 'logNormal', 'rademacher'] as const) { (lk.sample as any)[s](x.length, {}, { seed }); count('sampling'); }
       lk.sample.gamma(x.length, { shape: 0.5 }, { seed }); count('sampling');
-      const r = new lk.Rng(seed); r.uniform(x.length); r.uint32(x.length); r.advance(3); count('rng'); count('rng');
+      const r = new lk.Rng(seed);
+      for (const n of [1, 3, 4, 5, 17, x.length]) { r.uniform(n); r.uint32(n); count('rng'); count('rng'); }
+      r.advance(3); r.uniform(7, { out: new Float32Array(7) }); count('rng');
       const vocab = cols + 1;
       const model = (p: Int32Array[]) => { const out = f32(p.length * vocab, p.length + vocab, 3); return out; };
       await lk.beamSearch({ k: 2, maxLength: 3, start: 1, eos: 0, logProbs: model, normalize: true }); count('beam');
