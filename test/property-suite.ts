@@ -152,14 +152,14 @@ props.softmax = {
     useThreads(t);
     const x = fill(rows * cols, data);
     const o = temperature === undefined ? {} : { temperature };
-    const want = ref[fn](x, cols, o);
+    const want = (ref as any)[fn](x, cols, o);
     let got: Float32Array;
     if (layout === 'inplace' && fn !== 'logSumExp') {
       const v = view(x, 3);
-      got = lk[fn](v, cols, { ...o, out: v });
+      got = (lk as any)[fn](v, cols, { ...o, out: v });
       expect(got).toBe(v);
     } else {
-      got = lk[fn](layout === 'plain' ? x : view(x), cols, o);
+      got = (lk as any)[fn](layout === 'plain' ? x : view(x), cols, o);
     }
     expectClose(got, want, fn === 'softmax' ? PROB_TOL : LOG_TOL, `${fn} ${rows}×${cols} τ=${temperature}`);
   },
@@ -201,14 +201,14 @@ props.elementwise = {
   run({ n, data, layout, fn }) {
     let x = fill(n, data);
     if (fn === 'logit') x = x.map((v) => (Number.isNaN(v) ? v : Math.abs(v) / (1 + Math.abs(v))));  // p ∈ [0, 1]
-    const want = ref[fn](x);
+    const want = (ref as any)[fn](x);
     const tol = fn === 'logit' ? { ulps: 4, abs: 1e-6 } : ELEM_TOL;
     if (layout === 'inplace') {
       const v = view(x, 1);
-      lk[fn](v, { out: v });
+      (lk as any)[fn](v, { out: v });
       expectClose(v, want, tol, `${fn} in place`);
     } else {
-      expectClose(lk[fn](layout === 'plain' ? x : view(x)), want, tol, fn);
+      expectClose((lk as any)[fn](layout === 'plain' ? x : view(x)), want, tol, fn);
     }
   },
 };
@@ -251,7 +251,7 @@ props.softmaxCrossEntropy = {
     if (c.grad === 'inplace') o.grad = xin;
     const a = c.async ? await lk.softmaxCrossEntropyAsync(xin, labels, o as any) : lk.softmaxCrossEntropy(xin, labels, o as any);
     const what = `CE ${rows}×${cols} ${JSON.stringify({ ...o, classWeights: !!o.classWeights, grad: c.grad })}`;
-    if (typeof b.loss === 'number') closeNum(a.loss as number, b.loss, { rel: 1e-5, abs: 1e-6 }, `${what} loss`);
+    if (typeof b.loss === 'number') closeNum(a.loss as unknown as number, b.loss, { rel: 1e-5, abs: 1e-6 }, `${what} loss`);
     else expectClose(a.loss as Float32Array, b.loss, { rel: 2e-6, abs: 2e-6 }, `${what} loss`);
     expectClose(a.lse, b.lse, LOG_TOL, `${what} lse`);
     if (b.grad) expectClose(a.grad!, b.grad, { abs: 4e-7 * Math.max(maxAbs(b.grad), 1e-30), rel: 1e-5 }, `${what} grad`);
@@ -290,7 +290,7 @@ props.binaryCrossEntropyWithLogits = {
     const a = lk.binaryCrossEntropyWithLogits(xin, t, o as any);
     const wmax = o.posWeight === undefined ? 1 : typeof o.posWeight === 'number' ? o.posWeight : maxAbs(o.posWeight as Float32Array);
     const what = `BCE n=${c.n} ${JSON.stringify({ ...o, grad: c.grad, posWeight: typeof o.posWeight === 'object' ? `[${period}]` : o.posWeight })}`;
-    if (typeof b.loss === 'number') closeNum(a.loss as number, b.loss, { rel: 1e-5, abs: 1e-6 }, `${what} loss`);
+    if (typeof b.loss === 'number') closeNum(a.loss as unknown as number, b.loss, { rel: 1e-5, abs: 1e-6 }, `${what} loss`);
     // Targets outside [0, 1]: (1 − t)·x and the weighted softplus cancel; the float32 error is a
     // few ulp of the terms, not of the result.
     const terms = c.unitTargets ? 0 : 2 ** -21 * (1 + maxAbs(t)) * Math.max(1, wmax) * (1 + maxAbs(x));

@@ -168,7 +168,7 @@ export function buildCases(): Case[] {
         out.push({ spec: id, what: `${s.names[i]}: ${what}`, arg: i, expect, make: () => { const a = s.args(); a[i] = make(); return a; } });
       if (ArrayBuffer.isView(v)) for (const [w, m, e] of typedVariants(v, kind)) set(w, m, e);
       for (const [w, x] of WRONG) {
-        const e: Case['expect'] = kind === 'f32' || kind === 'i32' || kind === 'fn' || (kind === 'count' && typeof x !== 'number') ? (kind === 'opts' ? 'either' : 'throw') : 'either';
+        const e: Case['expect'] = kind === 'f32' || kind === 'i32' || kind === 'fn' || (kind === 'count' && typeof x !== 'number') ? 'throw' : 'either';
         set(w, () => x, e);
       }
       if (kind === 'opts') {
