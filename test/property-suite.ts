@@ -496,10 +496,25 @@ props.beamSearch = {
   },
 };
 
+/** The exported functions each property exercises (a new family adds its properties here). */
+export const COVERS: Record<string, string[]> = {
+  softmax: ['softmax', 'logSoftmax', 'logSumExp', 'setThreads'], softmaxAsync: ['softmaxAsync', 'logSoftmaxAsync'],
+  softmaxBackward: ['softmaxBackward'], elementwise: ['sigmoid', 'logSigmoid', 'softplus', 'logit'],
+  softmaxCrossEntropy: ['softmaxCrossEntropy', 'softmaxCrossEntropyAsync'], binaryCrossEntropyWithLogits: ['binaryCrossEntropyWithLogits'],
+  topk: ['topk', 'topkAsync', 'argmax'], sampleCategorical: ['sampleCategorical'], gumbelTopK: ['gumbelTopK'], gumbelSoftmax: ['gumbelSoftmax'],
+  gumbelFills: ['gumbel', 'truncatedGumbel'], sample: ['sample'], rng: ['Rng'],
+  beamSearch: ['beamSearch', 'stochasticBeamSearch', 'inclusionProbability', 'logInclusionProbability', 'sbsEstimate'],
+};
+
 /** Registers one vitest test per property, over every seed of `cfg`. */
 export function registerProperties(cfg: PropertyConfig, timeoutMs = 120_000): void {
   afterAll(() => console.log(`property tests (${TIER}): ${tally.properties} properties, ${tally.cases} cases, seeds ${cfg.seeds.join(',')}`));
   const only = process.env.LOGITKIT_PROPERTY_ONLY?.split(',');
+  test('every exported function has a property', () => {
+    const covered = new Set(Object.entries(COVERS).filter(([p]) => p in props).flatMap(([, f]) => f));
+    const missing = Object.keys(lk).filter((k) => !covered.has(k) && k !== 'backend' && k !== 'version');
+    expect(missing, 'exports without a property in test/property-suite.ts').toEqual([]);
+  });
   for (const [name, p] of Object.entries(props)) {
     if (only && !only.includes(name)) continue;
     test(`property ${name} (${TIER}, ${cfg.runs} runs × seeds ${cfg.seeds.join(',')})`, async () => {
