@@ -30,7 +30,8 @@ declare -A TIERFLAGS=(
 
 compile() {  # src obj flags...
   local src=$1 obj=$2; shift 2
-  if [[ ! -f $obj || $src -nt $obj || native/kernels -nt $obj || native/simd -nt $obj ]]; then
+  # Rebuilt when any native source or header is newer (kernels include .inc files and headers).
+  if [[ ! -f $obj || -n $(find native -type f -newer "$obj" -print -quit) ]]; then
     echo "  CXX $src" >&2
     $CXX $COMMON "$@" -c "$src" -o "$obj"
   fi
