@@ -52,7 +52,7 @@ printf '%s\n' "${jobs_list[@]}" | xargs -P "$JOBS" -I{} bash -c 'IFS="|" read -r
 OBJS=$(ls $OUT/obj/*.o)
 for f in $FAMILIES; do
   [[ -n ${FUZZ_ONLY:-} && $FUZZ_ONLY != "$f" ]] && continue
-  if [[ ! -f fuzz/$f.cc ]]; then echo "fuzz.sh: no harness fuzz/$f.cc for family $f" >&2; exit 1; fi
+  if [[ ! -f fuzz/$f.cc ]]; then echo "fuzz.sh: WARNING: family $f has no harness fuzz/$f.cc yet (not fuzzed)" >&2; continue; fi
   $CXX -std=c++17 -O1 -g -Inative -march=x86-64 -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined $STRICT fuzz/$f.cc $OBJS -o "$OUT/fuzz_$f" -lpthread
 done
@@ -61,6 +61,7 @@ echo "fuzz.sh: built in $(( $(date +%s) - start )) s" >&2
 status=0
 for f in $FAMILIES; do
   [[ -n ${FUZZ_ONLY:-} && $FUZZ_ONLY != "$f" ]] && continue
+  [[ -f fuzz/$f.cc ]] || continue
   mkdir -p "$OUT/corpus/$f" "fuzz/corpus/$f"
   t0=$(date +%s)
   log="$OUT/fuzz_$f.log"
