@@ -33,14 +33,14 @@ class Pool {
     // A worker starts from the generation current at its creation, so a job (or stop) posted
     // before the thread first takes the lock is still seen (else run()/resize() wait forever).
     for (int i = 1; i < n; ++i) workers_.emplace_back([this, g = generation_] { loop(g); });
-    threads_ = n;
+    threads_.store(n);
   }
 
-  int threads() const { return threads_; }
+  int threads() const { return threads_.load(); }
 
   void run(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
     std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
-    int t = threads_;
+    int t = threads_.load();
     if (!busy.owns_lock() || t <= 1 || n <= grain) {
       if (n > 0) fn(0, n);
       return;
@@ -95,7 +95,9 @@ class Pool {
   Job job_;
   uint64_t generation_ = 0;
   bool stop_ = false;
-  int threads_ = 1;
+  // Atomic: run() and lk_pool_threads() read it without busy_ while setThreads writes it
+  // (a data race ThreadSanitizer reports; scripts/tsan.sh).
+  std::atomic<int> threads_{1};
 };
 
 Pool& pool() {
