@@ -544,6 +544,8 @@ export const NOT_YET_COVERED = [
   'nceLogits', 'nceLoss', 'nceLossAsync', 'skipGramStep', 'skipGramStepAsync', 'AliasSampler', 'unigramNoise',
   'entropy', 'klUniform', 'temperatureNll', 'fitTemperature', 'fitTemperatureInfo', 'confidence', 'reliabilityDiagram',
   'expectedCalibrationError', 'gaussianKL', 'reliabilityDiagramSvg', 'sampleNext', 'sampleNextAsync', 'decoder',
+  // the CUDA host API (never run on a GPU; its host logic is tested in test/cuda-host.test.ts)
+  'CUDA_AUTO_MIN_ELEMENTS', 'CudaArray', 'cuda',
 ];
 
 /** Registers one vitest test per property, over every seed of `cfg`. */
