@@ -10,10 +10,10 @@ export const kernels: Kernels = native ?? referenceKernels;
 export interface BackendInfo {
   /** 'native' when the addon runs the kernels, 'js' for the TypeScript reference. */
   name: 'native' | 'js';
-  /** The CPU tier in use ('scalar' for the js backend). */
-  isa: 'avx512' | 'avx2' | 'scalar';
+  /** The CPU tier in use: 'avx512' or 'avx2' on x86-64, 'neon' on ARM64, 'scalar' anywhere (and for the js backend). */
+  isa: 'avx512' | 'avx2' | 'neon' | 'scalar';
   /** The best tier this CPU and OS support, before the LOGITKIT_ISA cap (native only: absent on 'js'). */
-  cpuIsa?: 'avx512' | 'avx2' | 'scalar';
+  cpuIsa?: 'avx512' | 'avx2' | 'neon' | 'scalar';
   cuda: boolean;
   threads: number;
   version: string;

@@ -17,7 +17,7 @@ export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKe
 /** What the addon exports besides the kernels. */
 export interface NativeBinding extends Kernels {
   abiVersion: number;
-  backend(): { isa: 'avx512' | 'avx2' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'scalar'; threads: number; cores: number };
+  backend(): { isa: 'avx512' | 'avx2' | 'neon' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'neon' | 'scalar'; threads: number; cores: number };
   setThreads(n: number): void;
   /** Set when LOGITKIT_ISA named no tier (the CPU's best tier is used). */
   initWarning?: string;
