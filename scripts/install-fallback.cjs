@@ -7,8 +7,11 @@
 // time naming the reason and the fixes). README: "Platforms and installing".
 'use strict';
 const tuple = `${process.platform}-${process.arch}`;
+const forced = process.env.npm_config_build_from_source === 'true';
 console.warn(
-  `logitkit: no prebuilt binary for ${tuple} and the source build failed (output above); ` +
+  (forced
+    ? 'logitkit: the source build (--build-from-source) failed (output above); '
+    : `logitkit: no prebuilt binary for ${tuple} loads here and the source build failed (output above); `) +
     'installed anyway: it will run on its TypeScript reference (correct, slower). ' +
     'Install a C++17 compiler and run `npm rebuild logitkit` for the native kernels.',
 );
