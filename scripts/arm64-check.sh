@@ -101,4 +101,17 @@ for tier in $tiers; do
   read -r np nf ns succ <<<"$n"
   check "[$tier] vitest: $np passed, $nf failed" test "$succ" = 1 -a "$np" -gt 0
 done
+
+# --- 3. optional: the bench as a smoke test (ARM64_BENCH=1; ARM64_BENCH_ONLY=<sections>) -------
+# Emulated timings mean nothing: this only proves the sections run and logitkit rows appear.
+# Each section is a child process, so the children run through qemu too (LOGITKIT_BENCH_NODE).
+if [ -n "${ARM64_BENCH:-}" ]; then
+  echo "== bench smoke (--quick --no-torch${ARM64_BENCH_ONLY:+ --only $ARM64_BENCH_ONLY})"
+  t0=$(date +%s)
+  PREBUILDS_ONLY=1 LOGITKIT_BENCH_NODE="$QEMU -L $SYSROOT $node_dir/bin/node" \
+    anode bench/run.mjs --quick --no-torch ${ARM64_BENCH_ONLY:+--only "$ARM64_BENCH_ONLY"} --report "$(mktemp -d)" >/tmp/logitkit-arm64-bench.log 2>&1
+  rc=$?
+  echo "  info  $(($(date +%s) - t0)) s, log /tmp/logitkit-arm64-bench.log"
+  check "bench exits 0 on the neon prebuild, with logitkit rows" bash -c "[ $rc = 0 ] && grep -q '\"isa\":\"neon\"' /tmp/logitkit-arm64-bench.log && grep -qi '^ *logitkit' /tmp/logitkit-arm64-bench.log"
+fi
 finish
