@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // logitkit head-to-head benchmark: `npm run bench` (after scripts/bench-setup.mjs).
 //
-//   node bench/run.mjs [--only bandwidth,logsoftmax,ce,gumbel,sample,topk] [--report DIR]
+//   node bench/run.mjs [--only SECTION,...] [--report DIR]
 //                      [--quick] [--full] [--samples N] [--budget MS] [--no-torch] [--python PATH]
 //                      [--lib DIR] [--case-timeout S]
 //
@@ -12,6 +12,10 @@
 // be loaded is reported as "unavailable: <reason>", never fails the run; each section runs in
 // its own process, so a crash or a hang (a case running past --case-timeout) costs that case
 // only: the section is restarted without it.
+//
+// This file is the harness only: the workloads are sections, one module each in
+// bench/sections/<id>.mjs listed in bench/sections/index.mjs, with their PyTorch peers in
+// bench/torch/<file>.py (the contract is in bench/README.md, "Adding a section").
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,6 +28,7 @@ import { measure, measureAuto, defaults as timingDefaults } from './timing.mjs';
 import { graphs } from './onnx.mjs';
 import * as plain from './jsbaselines.mjs';
 import { writeReport } from './report.mjs';
+import SECTIONS from './sections/index.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -34,7 +39,6 @@ const require = createRequire(import.meta.url);
 // /usr/aarch64-linux-gnu …/node`), where process.execPath is a binary the host cannot exec.
 const NODE_CMD = process.env.LOGITKIT_BENCH_NODE ? process.env.LOGITKIT_BENCH_NODE.trim().split(/\s+/) : [process.execPath];
 
-const SECTIONS = ['bandwidth', 'logsoftmax', 'ce', 'gumbel', 'sample', 'topk'];
 
 // ------------------------------------------------------------------------------------------
 // command line
@@ -61,9 +65,9 @@ const { values: args } = parseArgs({
   allowPositionals: false,
 });
 if (args.help) {
-  console.log(`usage: node bench/run.mjs [--only ${SECTIONS.join(',')}] [--report DIR] [--quick]
+  console.log(`usage: node bench/run.mjs [--only ${SECTION_IDS.join(',')}] [--report DIR] [--quick]
        [--full] [--samples N] [--budget MS] [--no-torch] [--python PATH] [--lib DIR]
-  --only     run only these sections (comma-separated or repeated); bandwidth always runs
+  --only     run only these sections (comma-separated or repeated); ${SECTIONS.filter((s) => s.parent).map((s) => s.id).join(', ')} always runs
   --report   write results.json, one SVG chart per workload and summary.md into DIR
   --quick    fewer samples (3) and a smaller time budget per case
   --full     also time TensorFlow.js' cpu backend (pure JS, seconds per call) on every
@@ -75,10 +79,11 @@ if (args.help) {
   --case-timeout  seconds one case may run before it counts as hung (default 180)`);
   process.exit(0);
 }
+const SECTION_IDS = SECTIONS.map((s) => s.id);
 const only = new Set((args.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim().toLowerCase()).filter(Boolean));
 for (const s of only) {
-  if (!SECTIONS.includes(s)) {
-    console.error(`unknown section "${s}" in --only; expected one of ${SECTIONS.join(', ')}`);
+  if (!SECTION_IDS.includes(s)) {
+    console.error(`unknown section "${s}" in --only; expected one of ${SECTION_IDS.join(', ')}`);
     process.exit(2);
   }
 }
@@ -200,17 +205,6 @@ async function loadTf() {
     Object.assign(console, quiet);
   }
 }
-function loadStdlibGumbel() {
-  try {
-    const g = require('@stdlib/random-base-gumbel');
-    configs.set('@stdlib/random-base-gumbel', `${require('@stdlib/random-base-gumbel/package.json').version}; gumbel.factory(0, 1, { seed }) (MT19937), one call per sample into a Float32Array`);
-    return g;
-  } catch (e) {
-    unavailable.set('@stdlib/random-base-gumbel', firstLine(e));
-    return null;
-  }
-}
-
 // ------------------------------------------------------------------------------------------
 // PyTorch, in a child python process (one per run, all sections batched)
 function torchEnv(machine) {
@@ -486,196 +480,37 @@ async function tfRows(w, label, body, cpuToo = false) {
 }
 
 // ------------------------------------------------------------------------------------------
-// sections
-const SHAPES = [[256, 32000], [64, 128256], [4096, 1000]];
-const CAT = [64, 50257];
-const GUMBEL_N = 16 * 1024 * 1024;
-const TOPK_KS = [1, 50, 1000];
-
-function torchTasks() {
-  const t = [];
-  const th = [1, ALL];
-  if (want('logsoftmax')) for (const [r, c] of SHAPES) for (const n of th) t.push({ id: `logsoftmax-${r}x${c}-${n}`, kind: 'logsoftmax', rows: r, cols: c, threads: n });
-  if (want('ce')) for (const [r, c] of SHAPES) for (const n of th) t.push({ id: `ce-${r}x${c}-${n}`, kind: 'ce', rows: r, cols: c, threads: n });
-  if (want('gumbel')) for (const n of th) t.push({ id: `gumbel-${n}`, kind: 'gumbel', n: GUMBEL_N, threads: n });
-  if (want('sample')) for (const n of th) {
-    t.push({ id: `categorical-${n}`, kind: 'multinomial', rows: CAT[0], cols: CAT[1], k: 1, threads: n });
-    t.push({ id: `gumbeltopk-${n}`, kind: 'multinomial', rows: CAT[0], cols: CAT[1], k: 16, threads: n });
-  }
-  if (want('topk')) for (const k of TOPK_KS) for (const n of th) t.push({ id: `topk-${k}-${n}`, kind: 'topk', rows: CAT[0], cols: CAT[1], k, threads: n });
-  return t;
-}
-
-function sectionBandwidth() {
-  // memcpy: TypedArray.prototype.set between two distinct 32 MB buffers is a plain memcpy
-  // in V8; GB/s counts read + write bytes (64 MB per copy). Median of 15.
-  const n = 8 * 1024 * 1024;
-  const src = randn(n, 7);
-  const dst = new Float32Array(n);
-  const w = newWorkload('bandwidth', 'bandwidth-copy-32MB', 'machine bandwidth: single-thread copy, 32 MB → 32 MB (dst.set(src), memcpy)', 2 * 4 * n, 'read+write 2·32 MB');
-  return run(w, { label: 'Float32Array.prototype.set (memcpy)', family: 'baseline', peer: 'memcpy', threads: 1 }, () => dst.set(src), { engine: 'loop', timing: { samples: 15, warmup: 3, minSamples: 9 } }).then((r) => {
-    if (r.status === 'ok') bandwidthGBs = w.bytes / (r.medianMs * 1e-3) / 1e9;
-    results.bandwidthGBs = bandwidthGBs;
-    w.bandwidthGBs = bandwidthGBs;
-    finishWorkload(w);
-    console.log(`   => measured single-thread read+write bandwidth: ${f3(bandwidthGBs)} GB/s`);
-  });
-}
-
-async function sectionLogSoftmax(torch) {
-  for (const [rows, cols] of SHAPES) {
-    const x = randn(rows * cols, rows ^ cols);
-    const out = new Float32Array(rows * cols);
-    const w = newWorkload('logsoftmax', `logsoftmax-${rows}x${cols}`, `logSoftmax forward, (${rows}, ${cols})`, 8 * rows * cols, '8·rows·cols (read x, write y)', { rows_: rows, cols });
-    if (!w) continue;
-    await lkRows(w, 'logSoftmax', [
-      { tag: 'out', make: (m) => () => m.logSoftmax(x, cols, { out }) },
-      { tag: 'fresh output', make: (m) => () => m.logSoftmax(x, cols) },
-    ]);
-    await run(w, { label: 'plain JS loop (Math.exp)', family: 'baseline', peer: 'plain JS' }, () => plain.logSoftmax(x, cols, out), { engine: 'loop' });
-    addTorch(w, torch, `logsoftmax-${rows}x${cols}-1`, { label: 'PyTorch log_softmax(out=) 1T', threads: 1 });
-    addTorch(w, torch, `logsoftmax-${rows}x${cols}-${ALL}`, { label: `PyTorch log_softmax(out=) ${ALL}T`, threads: ALL });
-    if (ort) {
-      const X = new ort.Tensor('float32', x, [rows, cols]);
-      const Y = new ort.Tensor('float32', out, [rows, cols]);
-      await ortRows(w, 'onnxruntime LogSoftmax', graphs.softmaxLike('LogSoftmax', rows, cols), { x: X }, { y: Y });
-    } else skip(w, { label: 'onnxruntime LogSoftmax', family: 'peer' }, 'unavailable', unavailable.get('onnxruntime-node'));
-    await tfRows(w, 'tfjs tf.logSoftmax', (tf, keep) => {
-      const t = keep(tf.tensor2d(x, [rows, cols]));
-      return () => tf.logSoftmax(t).dispose();
-    }, rows === SHAPES[0][0]);
-    finishWorkload(w);
-  }
-}
-
-async function sectionCrossEntropy(torch) {
-  for (const [rows, cols] of SHAPES) {
-    const x = randn(rows * cols, (rows ^ cols) + 1);
-    const labels = randLabels(rows, cols, rows + cols);
-    const grad = new Float32Array(rows * cols);
-    // in-place variant: the gradient overwrites these logits, and the next call reads that
-    // gradient as its logits (finite values near 0, no denormals: the timing is unaffected
-    // and no untimed refill has to touch the caches between calls)
-    const scratch = x.slice();
-    const w = newWorkload('ce', `ce-${rows}x${cols}`, `softmax cross-entropy forward+backward, (${rows}, ${cols}), mean`, 8 * rows * cols, '8·rows·cols (read logits, write grad)');
-    if (!w) continue;
-    await lkRows(w, 'softmaxCrossEntropy', [
-      { tag: 'grad: true (fresh)', make: (m) => () => m.softmaxCrossEntropy(x, labels, { grad: true }) },
-      { tag: 'grad: buffer', make: (m) => () => m.softmaxCrossEntropy(x, labels, { grad }) },
-      { tag: 'in-place grad: logits', make: (m) => () => m.softmaxCrossEntropy(scratch, labels, { grad: scratch }) },
-    ]);
-    await run(w, { label: 'plain JS loop (fwd+bwd)', family: 'baseline', peer: 'plain JS' }, () => plain.softmaxCrossEntropy(x, labels, grad), { engine: 'loop' });
-    addTorch(w, torch, `ce-${rows}x${cols}-1`, { label: 'PyTorch autograd.grad(F.cross_entropy) 1T', threads: 1 });
-    addTorch(w, torch, `ce-${rows}x${cols}-${ALL}`, { label: `PyTorch autograd.grad(F.cross_entropy) ${ALL}T`, threads: ALL });
-    if (ort) {
-      const X = new ort.Tensor('float32', x, [rows, cols]);
-      const Y = new ort.Tensor('int64', BigInt64Array.from(labels, (v) => BigInt(v)), [rows]);
-      const G = new ort.Tensor('float32', grad, [rows, cols]);
-      await ortRows(w, 'onnxruntime SoftmaxCrossEntropyLoss + grad graph', graphs.crossEntropyGrad(rows, cols), { x: X, y: Y }, { grad: G });
-    } else skip(w, { label: 'onnxruntime SoftmaxCrossEntropyLoss + grad graph', family: 'peer' }, 'unavailable', unavailable.get('onnxruntime-node'));
-    await tfRows(w, 'tfjs tf.grad(losses.softmaxCrossEntropy)', (tf, keep) => {
-      const t = keep(tf.tensor2d(x, [rows, cols]));
-      const oh = keep(tf.oneHot(tf.tensor1d(labels, 'int32'), cols));
-      const g = tf.grad((z) => tf.losses.softmaxCrossEntropy(oh, z));
-      return () => g(t).dispose();
-    }, rows === 4096);
-    finishWorkload(w);
-  }
-}
-
-async function sectionGumbel(torch) {
-  const n = GUMBEL_N;
-  const out = new Float32Array(n);
-  const w = newWorkload('gumbel', 'gumbel-16M', `Gumbel noise, ${n / 1048576}M float32 into a preallocated buffer`, 4 * n, '4·n (write)', { perItem: n, perItemUnit: 'ns/sample' });
-  if (!w) return;
-  // `out` is not in API.md's gumbel signature: use it where the build honours it
-  const takesOut = (m) => {
-    try {
-      const o = new Float32Array(16);
-      return m.gumbel(16, { seed: 1, out: o }) === o;
-    } catch {
-      return false;
-    }
+// the context every section gets (bench/README.md, "Adding a section")
+function makeCtx() {
+  return {
+    newWorkload, run, skip, addTorch, finishWorkload, lkRows, ortRows, tfRows,
+    randn, randLabels, plain, graphs, ALL, unavailable, configs, T, FULL, require, firstLine,
+    get lk() { return lk; },
+    get ref() { return ref; },
+    get ort() { return ort; },
+    get tf() { return tfw; },
+    get bandwidthGBs() { return bandwidthGBs; },
+    setBandwidth(gbs) { bandwidthGBs = gbs; results.bandwidthGBs = gbs; },
   };
-  const variant = (m) => (takesOut(m) ? () => m.gumbel(n, { seed: 1, out }) : () => m.gumbel(n, { seed: 1 }));
-  const outTag = lk && typeof lk.gumbel === 'function' && !takesOut(lk) ? 'fresh output (out unsupported)' : 'out';
-  await lkRows(w, 'gumbel', [{ tag: outTag, make: variant }]);
-  await run(w, { label: 'plain JS −log(−log(Math.random()))', family: 'baseline', peer: 'plain JS' }, () => plain.gumbel(n, out), { engine: 'loop', timing: { warmup: 1 } });
-  const sg = loadStdlibGumbel();
-  if (sg) {
-    const rand = sg.factory(0, 1, { seed: 1234 });
-    await run(w, { label: '@stdlib/random-base-gumbel factory', family: 'peer', peer: '@stdlib/random-base-gumbel' }, () => { for (let i = 0; i < n; i++) out[i] = rand(); }, { engine: 'loop', timing: { warmup: 1 } });
-  } else skip(w, { label: '@stdlib/random-base-gumbel', family: 'peer' }, 'unavailable', unavailable.get('@stdlib/random-base-gumbel'));
-  addTorch(w, torch, 'gumbel-1', { label: 'PyTorch uniform_().log_().neg_().log_().neg_() 1T', threads: 1 });
-  addTorch(w, torch, `gumbel-${ALL}`, { label: `PyTorch uniform_().log_().neg_().log_().neg_() ${ALL}T`, threads: ALL });
-  if (ort) {
-    const S = new ort.Tensor('float32', new Float32Array(n), [n]); // only its shape is read
-    const G = new ort.Tensor('float32', out, [n]);
-    await ortRows(w, 'onnxruntime RandomUniformLike→Log→Neg→Log→Neg', graphs.gumbel(n), { shape_of: S }, { g: G });
-  } else skip(w, { label: 'onnxruntime RandomUniformLike graph', family: 'peer' }, 'unavailable', unavailable.get('onnxruntime-node'));
-  await tfRows(w, 'tfjs randomUniform().log().neg().log().neg()', (tf) => () => tf.tidy(() => tf.randomUniform([n]).log().neg().log().neg()).dispose(), true);
-  finishWorkload(w);
 }
 
-async function sectionSample(torch) {
-  const [rows, cols] = CAT;
-  const x = randn(rows * cols, 99);
-  // sampleCategorical
-  categorical: {
-    const w = newWorkload('sample', `categorical-${rows}x${cols}`, `sampleCategorical, one draw per row, (${rows}, ${cols})`, 4 * rows * cols, '4·rows·cols (read logits)');
-    if (!w) break categorical;
-    await lkRows(w, 'sampleCategorical', [{ tag: '', make: (m) => () => m.sampleCategorical(x, cols, { seed: 1 }) }]);
-    await run(w, { label: 'plain JS inverse CDF (Math.random)', family: 'baseline', peer: 'plain JS' }, () => plain.sampleCategorical(x, cols), { engine: 'loop' });
-    addTorch(w, torch, 'categorical-1', { label: 'PyTorch multinomial(softmax(x), 1) 1T', threads: 1 });
-    addTorch(w, torch, `categorical-${ALL}`, { label: `PyTorch multinomial(softmax(x), 1) ${ALL}T`, threads: ALL });
-    if (ort) await ortRows(w, 'onnxruntime Multinomial', graphs.multinomial(rows, cols, 1), { x: new ort.Tensor('float32', x, [rows, cols]) });
-    else skip(w, { label: 'onnxruntime Multinomial', family: 'peer' }, 'unavailable', unavailable.get('onnxruntime-node'));
-    await tfRows(w, 'tfjs tf.multinomial(logits, 1)', (tf, keep) => {
-      const t = keep(tf.tensor2d(x, [rows, cols]));
-      return () => tf.multinomial(t, 1).dispose();
-    }, true);
-    finishWorkload(w);
+/** The PyTorch tasks of the sections that run, each tagged with its section's module. */
+function torchTasks(ctx) {
+  const tasks = [];
+  const seen = new Map(); // task id -> section id
+  for (const s of SECTIONS) {
+    if (s.parent || !want(s.id) || typeof s.torchTasks !== 'function') continue;
+    if (!s.torchPy) {
+      console.warn(`warning: section ${s.id} has torchTasks but no torchPy; its PyTorch rows are skipped`);
+      continue;
+    }
+    for (const t of s.torchTasks(ctx)) {
+      if (seen.has(t.id)) throw new Error(`PyTorch task id "${t.id}" of section ${s.id} is also used by section ${seen.get(t.id)}`);
+      seen.set(t.id, s.id);
+      tasks.push({ ...t, py: path.join(here, 'torch', s.torchPy) });
+    }
   }
-  // gumbelTopK
-  gumbeltopk: {
-    const k = 16;
-    const w = newWorkload('sample', `gumbeltopk-${k}-${rows}x${cols}`, `gumbelTopK k=${k} (without replacement), (${rows}, ${cols})`, 4 * rows * cols, '4·rows·cols (read logits)');
-    if (!w) break gumbeltopk;
-    await lkRows(w, 'gumbelTopK', [{ tag: '', make: (m) => () => m.gumbelTopK(x, cols, k, { seed: 1 }) }]);
-    await run(w, { label: 'plain JS perturb + heap top-k', family: 'baseline', peer: 'plain JS' }, () => plain.gumbelTopK(x, cols, k), { engine: 'loop' });
-    addTorch(w, torch, 'gumbeltopk-1', { label: `PyTorch multinomial(softmax(x), ${k}, replacement=False) 1T`, threads: 1 });
-    addTorch(w, torch, `gumbeltopk-${ALL}`, { label: `PyTorch multinomial(softmax(x), ${k}, replacement=False) ${ALL}T`, threads: ALL });
-    if (ort) await ortRows(w, 'onnxruntime TopK(x + gumbel)', graphs.gumbelTopK(rows, cols, k), { x: new ort.Tensor('float32', x, [rows, cols]) });
-    else skip(w, { label: 'onnxruntime TopK(x + gumbel)', family: 'peer' }, 'unavailable', unavailable.get('onnxruntime-node'));
-    await tfRows(w, 'tfjs tf.topk(x + gumbel)', (tf, keep) => {
-      const t = keep(tf.tensor2d(x, [rows, cols]));
-      return () => tf.tidy(() => { const g = tf.randomUniform([rows, cols]).log().neg().log().neg(); const r = tf.topk(t.add(g), k); return [r.values, r.indices]; }).forEach((z) => z.dispose());
-    });
-    finishWorkload(w);
-  }
-}
-
-async function sectionTopk(torch) {
-  const [rows, cols] = CAT;
-  const x = randn(rows * cols, 4242);
-  for (const k of TOPK_KS) {
-    const w = newWorkload('topk', `topk-${k}-${rows}x${cols}`, `topk k=${k}, (${rows}, ${cols}), sorted`, 4 * rows * cols, '4·rows·cols (read x)');
-    if (!w) continue;
-    await lkRows(w, 'topk', [{ tag: '', make: (m) => () => m.topk(x, cols, k) }]);
-    await run(w, { label: 'plain JS heap top-k', family: 'baseline', peer: 'plain JS' }, () => plain.topk(x, cols, k));
-    addTorch(w, torch, `topk-${k}-1`, { label: 'PyTorch topk(out=) 1T', threads: 1 });
-    addTorch(w, torch, `topk-${k}-${ALL}`, { label: `PyTorch topk(out=) ${ALL}T`, threads: ALL });
-    if (ort) {
-      const V = new ort.Tensor('float32', new Float32Array(rows * k), [rows, k]);
-      const I = new ort.Tensor('int64', new BigInt64Array(rows * k), [rows, k]);
-      await ortRows(w, 'onnxruntime TopK', graphs.topk(rows, cols, k), { x: new ort.Tensor('float32', x, [rows, cols]) }, { values: V, indices: I });
-    } else skip(w, { label: 'onnxruntime TopK', family: 'peer' }, 'unavailable', unavailable.get('onnxruntime-node'));
-    await tfRows(w, 'tfjs tf.topk', (tf, keep) => {
-      const t = keep(tf.tensor2d(x, [rows, cols]));
-      return () => { const r = tf.topk(t, k); r.values.dispose(); r.indices.dispose(); };
-    }, k === 50);
-    finishWorkload(w);
-  }
+  return tasks;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -685,8 +520,6 @@ async function sectionTopk(torch) {
 // measured kept (the child rewrites its results file after every workload), and every
 // section starts from a fresh heap. The parent runs the PyTorch job once for all sections,
 // measures the bandwidth, prints the header and the summary, and writes the report.
-
-const SECTION_FNS = { logsoftmax: sectionLogSoftmax, ce: sectionCrossEntropy, gumbel: sectionGumbel, sample: sectionSample, topk: sectionTopk };
 
 function saveChild(file) {
   const data = { workloads: results.workloads, unavailable: Object.fromEntries(unavailable), configs: Object.fromEntries(configs) };
@@ -702,10 +535,11 @@ async function childMain() {
   ref = loadReference();
   ort = loadOrt();
   tfw = await loadTf();
-  if (!SECTION_FNS[args.child]) throw new Error(`unknown section ${args.child}`);
+  const section = SECTIONS.find((s) => s.id === args.child);
+  if (!section) throw new Error(`unknown section ${args.child}`);
   onWorkloadDone = () => saveChild(args.out);
   saveChild(args.out);
-  await SECTION_FNS[args.child](state.torch);
+  await section.run(makeCtx(), state.torch);
   saveChild(args.out);
 }
 
@@ -775,8 +609,10 @@ async function main() {
   console.log(`timing  : median of ≤${T.samples} calls (≥3; budget ${T.budgetMs} ms per case) after warm-up; all-threads = ${ALL}`);
   console.log(`columns : GB/s = traffic / median; % bw = GB/s / measured copy bandwidth; vs best peer = best peer's median / this median (> 1: faster than every peer); * = logitkit native`);
 
-  const torch = runTorch(torchTasks(), machine);
-  await sectionBandwidth();
+  const ctx = makeCtx();
+  const torch = runTorch(torchTasks(ctx), machine);
+  // sections marked `parent` (the bandwidth every % bw column divides by) run here, always
+  for (const s of SECTIONS) if (s.parent) await s.run(ctx, torch);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'logitkit-bench-'));
   const stateFile = path.join(tmp, 'state.json');
@@ -786,8 +622,8 @@ async function main() {
   for (const k of ['quick', 'full']) if (args[k]) passthrough.push(`--${k}`);
   passthrough.push('--lib', libRoot);
   const caseTimeoutS = Number(args['case-timeout'] ?? 180);
-  for (const section of SECTIONS.slice(1)) {
-    if (!want(section)) continue;
+  for (const { id: section, parent } of SECTIONS) {
+    if (parent || !want(section)) continue;
     const out = path.join(tmp, `${section}.json`);
     const skipLabels = [];
     const doneIds = [];

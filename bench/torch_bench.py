@@ -2,8 +2,12 @@
 """PyTorch CPU peer for logitkit's `npm run bench` (driven by bench/run.mjs).
 
 Reads a JSON job list on stdin:
-  {"tasks": [{"id": str, "kind": str, "rows": int, "cols": int, "k": int, "n": int,
-              "threads": int}], "samples": int, "warmup": int, "budget_ms": float}
+  {"tasks": [{"id": str, "py": str, "kind": str, "threads": int, ...params}],
+   "samples": int, "warmup": int, "budget_ms": float}
+Each task names its section's module ("py": bench/torch/<file>.py, an absolute path) and a
+kind in that module's KINDS = {kind: make(task, torch) -> zero-arg callable to time}; the rest
+of the task's fields are the section's own parameters, passed to make unchanged. Modules are
+loaded once; a module that fails to load fails its tasks only.
 and prints one JSON object on stdout:
   {"torch": version, "capability": "AVX2", "threads_max": int,
    "results": {id: {"median_ms": float, "samples": int} | {"error": str}}}
@@ -14,6 +18,7 @@ preallocated where the op takes `out=`, and run.mjs starts this process with
 ATEN_CPU_CAPABILITY (avx512 where the CPU has it) and GLIBC_TUNABLES set so that large
 tensors are not dominated by page faults.
 """
+import importlib.util
 import json
 import os
 import statistics
@@ -55,41 +60,26 @@ def timeit(fn, samples, warmup, budget_ms):
             "min_ms": min(times)}
 
 
-def make_task(torch, F, t):
-    kind = t["kind"]
-    rows, cols = t.get("rows", 0), t.get("cols", 0)
-    g = torch.Generator().manual_seed(1234)
-    if kind == "logsoftmax":
-        x = torch.randn(rows, cols, generator=g) * 4
-        out = torch.empty_like(x)
-        return lambda: torch.log_softmax(x, -1, out=out)
-    if kind == "ce":
-        x = (torch.randn(rows, cols, generator=g) * 4).requires_grad_()
-        y = torch.randint(0, cols, (rows,), generator=g)
-        return lambda: torch.autograd.grad(F.cross_entropy(x, y), x)
-    if kind == "gumbel":
-        out = torch.empty(t["n"])
-        return lambda: out.uniform_().log_().neg_().log_().neg_()
-    if kind == "multinomial":
-        x = torch.randn(rows, cols, generator=g) * 4
-        k = t.get("k", 1)
-        # multinomial(softmax(x), k): for k = 1, or without replacement, torch 1.13+ takes
-        # its fast path (argmax / topk of p / Exp(1) noise)
-        return lambda: torch.multinomial(torch.softmax(x, -1), k, replacement=False)
-    if kind == "topk":
-        x = torch.randn(rows, cols, generator=g) * 4
-        k = t["k"]
-        v = torch.empty(rows, k)
-        i = torch.empty(rows, k, dtype=torch.long)
-        return lambda: torch.topk(x, k, -1, out=(v, i))
-    raise ValueError(f"unknown kind {kind}")
+def load_kinds(path):
+    """KINDS of one bench/torch/<file>.py: {kind: make(task, torch) -> zero-arg callable}."""
+    spec = importlib.util.spec_from_file_location(
+        "logitkit_bench_torch_" + os.path.splitext(os.path.basename(path))[0], path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    kinds = getattr(mod, "KINDS", None)
+    if not isinstance(kinds, dict):
+        raise TypeError(f"{path} defines no KINDS dict")
+    return kinds
 
 
 def main():
     job = json.load(sys.stdin)
+    # bench/torch/ (the sections' modules) must not shadow the torch package as a namespace
+    # package when torch is not installed: take this script's folder off the import path
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     try:
         import torch
-        import torch.nn.functional as F
     except Exception as e:  # reported as "unavailable" by run.mjs
         print(json.dumps({"error": f"import torch failed: {type(e).__name__}: {e}"}))
         return
@@ -99,10 +89,22 @@ def main():
     except Exception:
         pass
     res = {}
+    modules = {}
     for t in job["tasks"]:
         try:
+            py = t["py"]
+            if py not in modules:
+                try:
+                    modules[py] = load_kinds(py)
+                except Exception as e:
+                    modules[py] = e
+            kinds = modules[py]
+            if isinstance(kinds, Exception):
+                raise RuntimeError(f"{os.path.basename(py)}: {type(kinds).__name__}: {kinds}")
+            if t["kind"] not in kinds:
+                raise ValueError(f"unknown kind {t['kind']} in {os.path.basename(py)}")
             torch.set_num_threads(int(t.get("threads", 1)) or threads_max)
-            fn = make_task(torch, F, t)
+            fn = kinds[t["kind"]](t, torch)
             res[t["id"]] = timeit(fn, job.get("samples", 9), job.get("warmup", 2), job.get("budget_ms", 2000))
             res[t["id"]]["threads"] = torch.get_num_threads()
         except Exception as e:

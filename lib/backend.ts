@@ -1,11 +1,14 @@
 // Which kernels run: the native binding when it loaded, else the TypeScript reference.
 import type { Kernels } from './kernels/index.js';
+import { setHugePageAdvice } from './alloc.js';
 import { loaded, native } from './native.js';
 import { referenceKernels } from './reference/kernels.js';
 import { integer } from './validate.js';
 import { VERSION } from './version.js';
 
 export const kernels: Kernels = native ?? referenceKernels;
+// LOGITKIT_HUGEPAGES=0 turns the advice off (README, "Performance").
+if (native?.adviseHugePages && process.env.LOGITKIT_HUGEPAGES !== '0') setHugePageAdvice(native.adviseHugePages.bind(native));
 
 export interface BackendInfo {
   /** 'native' when the addon runs the kernels, 'js' for the TypeScript reference. */

@@ -6,10 +6,13 @@
  */
 import { kernels } from './backend.js';
 import { createBeamApi } from './beam.js';
+import { createCalibrationApi } from './calibration.js';
+import { createDecodingApi } from './decoding.js';
 import { createSamplingApi } from './sampling.js';
 import { createTopkApi } from './topk.js';
 import { createXentApi } from './xent.js';
 import { createSoftmaxApi } from './softmax.js';
+import { createNceApi } from './nce.js';
 
 export { backend, setThreads, type BackendInfo } from './backend.js';
 export { Rng, type StreamStart } from './rng.js';
@@ -27,15 +30,25 @@ export type {
 export type {
   BeamSearchOptions, StochasticBeamSearchOptions, BeamSearchResult, SbsEstimate, LogProbsFn,
 } from './beam.js';
+export type {
+  EntropyOptions, KlUniformOptions, KlUniformResult, TemperatureNllOptions, TemperatureNllResult, FitTemperatureOptions,
+  FitTemperatureResult, ConfidenceOptions, CalibrationOptions, ReliabilityDiagram, ReliabilitySvgOptions,
+  GaussianKLOptions, GaussianKLResult,
+} from './calibration.js';
+export type { SampleNextOptions, SampleNextResult, LogitBias, PreviousTokens, Decoder, DecoderOptions } from './decoding.js';
 export { VERSION as version } from './version.js';
+export { AliasSampler, unigramNoise } from './nce.js';
+export type { NceLogitsOptions, NceLossOptions, NceLossResult, AliasSampleOptions, SkipGramStepOptions } from './nce.js';
 
 export const {
   /** @function */ logSumExp,
+  /** @function */ logSumExpAsync,
   /** @function */ softmax,
   /** @function */ logSoftmax,
   /** @function */ softmaxAsync,
   /** @function */ logSoftmaxAsync,
   /** @function */ softmaxBackward,
+  /** @function */ softmaxBackwardAsync,
   /** @function */ sigmoid,
   /** @function */ logSigmoid,
   /** @function */ softplus,
@@ -46,18 +59,25 @@ export const {
   /** @function */ softmaxCrossEntropy,
   /** @function */ softmaxCrossEntropyAsync,
   /** @function */ binaryCrossEntropyWithLogits,
+  /** @function */ binaryCrossEntropyWithLogitsAsync,
 } = createXentApi(kernels);
 export const {
   /** @function */ topk,
   /** @function */ topkAsync,
   /** @function */ argmax,
+  /** @function */ argmaxAsync,
 } = createTopkApi(kernels);
 export const {
   /** @function */ gumbel,
+  /** @function */ gumbelAsync,
   /** @function */ truncatedGumbel,
+  /** @function */ truncatedGumbelAsync,
   /** @function */ sampleCategorical,
+  /** @function */ sampleCategoricalAsync,
   /** @function */ gumbelSoftmax,
+  /** @function */ gumbelSoftmaxAsync,
   /** @function */ gumbelTopK,
+  /** @function */ gumbelTopKAsync,
   /** @namespace */ sample,
 } = createSamplingApi(kernels);
 
@@ -68,3 +88,27 @@ export const {
   /** @function */ logInclusionProbability,
   /** @function */ sbsEstimate,
 } = createBeamApi(kernels);
+export const {
+  /** @function */ entropy,
+  /** @function */ klUniform,
+  /** @function */ temperatureNll,
+  /** @function */ fitTemperature,
+  /** @function */ fitTemperatureInfo,
+  /** @function */ confidence,
+  /** @function */ reliabilityDiagram,
+  /** @function */ expectedCalibrationError,
+  /** @function */ gaussianKL,
+} = createCalibrationApi(kernels);
+export { reliabilityDiagramSvg } from './calibration.js';
+export const {
+  /** @function */ nceLogits,
+  /** @function */ nceLoss,
+  /** @function */ nceLossAsync,
+  /** @function */ skipGramStep,
+  /** @function */ skipGramStepAsync,
+} = createNceApi(kernels);
+export const {
+  /** @function */ sampleNext,
+  /** @function */ sampleNextAsync,
+  /** @function */ decoder,
+} = createDecodingApi(kernels);

@@ -4,8 +4,9 @@
 // draws: draw i of a call uses block counter + ⌊i/4⌋, word i mod 4.
 import { kernels } from './backend.js';
 import type { Kernels } from './kernels/index.js';
+import { freshF32, freshU32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
-import { describe, integer, optionKeys, options } from './validate.js';
+import { describe, integer, isDetached, isTypedArrayOf, optionKeys, options } from './validate.js';
 
 const TWO32 = 2 ** 32;
 const OUT_ONLY = optionKeys<{ out: unknown }>({ out: true });
@@ -70,10 +71,15 @@ export class Rng {
    * new lk.Rng(1).advance(10) // skip 40 words
    */
   advance(blocks: number | bigint): this {
-    if (typeof blocks === 'number') integer(blocks, 'Rng.advance: blocks', 0);
-    else if (typeof blocks !== 'bigint') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.advance: blocks must be a number or a bigint, received ${describe(blocks)}`);
-    let b = BigInt(blocks);
-    if (b < 0n) throw rangeError(`Rng.advance: blocks = ${b} is out of range: expected ≥ 0`);
+    let b: bigint;
+    if (typeof blocks === 'bigint') {
+      if (blocks < 0n) throw rangeError(`Rng.advance: blocks = ${blocks} is out of range: expected ≥ 0`);
+      b = blocks;
+    } else if (typeof blocks === 'number') {
+      b = BigInt(integer(blocks, 'Rng.advance: blocks', 0));
+    } else {
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.advance: blocks must be a number or a bigint, received ${describe(blocks)}`);
+    }
     for (let k = 0; k < 4 && b > 0n; k++) {
       const s = BigInt(this.ctr[k]) + (b & 0xffffffffn);
       this.ctr[k] = Number(s & 0xffffffffn);
@@ -118,9 +124,7 @@ export class Rng {
   uint32(n: number, opts?: { out?: Uint32Array }): Uint32Array {
     integer(n, 'Rng.uint32: n', 0);
     const o = options(opts, 'Rng.uint32: options', OUT_ONLY);
-    const out = o.out ?? new Uint32Array(n);
-    if (!(out instanceof Uint32Array)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.uint32: options.out must be a Uint32Array, received ${describe(out)}`);
-    if (out.length !== n) throw rangeError(`Rng.uint32: options.out.length = ${out.length} is out of range: expected n = ${n}`);
+    const out = o.out === undefined ? allocate(freshU32, n, 'Rng.uint32: n') : typedOut(o.out, Uint32Array, n, 'Rng.uint32: options.out');
     const s = this.reserve(n);
     return this.kernels().philoxUint32(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
@@ -135,17 +139,56 @@ export class Rng {
   uniform(n: number, opts?: { out?: Float32Array }): Float32Array {
     integer(n, 'Rng.uniform: n', 0);
     const o = options(opts, 'Rng.uniform: options', OUT_ONLY);
-    const out = o.out ?? new Float32Array(n);
-    if (!(out instanceof Float32Array)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.uniform: options.out must be a Float32Array, received ${describe(out)}`);
-    if (out.length !== n) throw rangeError(`Rng.uniform: options.out.length = ${out.length} is out of range: expected n = ${n}`);
+    const out = o.out === undefined ? allocate(freshF32, n, 'Rng.uniform: n') : typedOut(o.out, Float32Array, n, 'Rng.uniform: options.out');
     const s = this.reserve(n);
     return this.kernels().philoxUniform(out, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3);
   }
 }
 
-/** Duck-typed so that the ESM and CJS builds (two Rng classes) accept each other's Rngs. */
+/**
+ * Duck-typed so that the ESM and CJS builds (two Rng classes) accept each other's Rngs: every
+ * method logitkit calls must be there (what `reserve` returns is checked by `reserve` below).
+ */
 export function isRng(v: unknown): v is Rng {
-  return typeof v === 'object' && v !== null && typeof (v as Rng).reserve === 'function' && Array.isArray((v as Rng).key);
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Rng;
+  return typeof r.reserve === 'function' && typeof r.clone === 'function' && typeof r.advance === 'function' && Array.isArray(r.key);
+}
+
+const isU32 = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < TWO32;
+
+/**
+ * `rng.reserve(draws)`, with what it returned checked: a duck-typed Rng must give six uint32
+ * words, else the call fails the same way on every backend before anything is drawn.
+ */
+export function reserve(rng: Rng, draws: number, fn: string, name = 'options.rng'): StreamStart {
+  const s = rng.reserve(draws) as Partial<StreamStart> | null;
+  for (const w of ['k0', 'k1', 'c0', 'c1', 'c2', 'c3'] as const) {
+    const v = s === null || typeof s !== 'object' ? undefined : s[w];
+    if (!isU32(v)) {
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: ${name}.reserve() returned ${w} = ${describe(v)}: expected a uint32 (is it a logitkit Rng?)`);
+    }
+  }
+  return s as StreamStart;
+}
+
+/** A new typed array of n elements; an engine allocation failure becomes a coded RangeError. */
+function allocate<T>(alloc: (n: number) => T, n: number, name: string): T {
+  try {
+    return alloc(n);
+  } catch {
+    throw rangeError(`${name} = ${n} is out of range: cannot allocate an array of that length`);
+  }
+}
+
+function typedOut<T extends Uint32Array | Float32Array>(out: unknown, ctor: { name: string; new (n: number): T }, n: number, name: string): T {
+  if (!isTypedArrayOf(out, ctor.name)) {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a ${ctor.name}, received ${describe(out)}`);
+  }
+  const o = out as T;
+  if (isDetached(o)) throw typeError('ERR_LOGITKIT_DETACHED', `${name} is backed by a detached ArrayBuffer`);
+  if (o.length !== n) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${n}`);
+  return o;
 }
 
 /** The Rng of a stochastic call: `rng` if given, else `new Rng(seed)`; one of them is required. */

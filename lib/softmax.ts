@@ -51,6 +51,25 @@ function rowArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {
   return { x: xa, rows, cols: cols as number, invT, out };
 }
 
+function lseArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {
+  const xa = f32(x, `${fn}: x`);
+  const o = options(opts, `${fn}: options`, LSE_OPTIONS);
+  const { rows } = rowsOf(xa, cols, `${fn}: x`);
+  const invT = invTemperature(o, fn);
+  const out = outF32(o.out, rows, `${fn}: options.out`, [xa]);
+  return { x: xa, cols: cols as number, invT, out };
+}
+
+function backwardArgs(fn: string, y: unknown, dy: unknown, cols: unknown, opts: unknown) {
+  const ya = f32(y, `${fn}: y`);
+  const dya = f32(dy, `${fn}: dy`);
+  const o = options(opts, `${fn}: options`, ELEMENTWISE_OPTIONS);
+  sameLength(ya, dya, `${fn}: y`, `${fn}: dy`);
+  rowsOf(ya, cols, `${fn}: y`);
+  const out = outF32(o.out, ya.length, `${fn}: options.out`, [ya, dya]);
+  return { y: ya, dy: dya, cols: cols as number, out };
+}
+
 function elementwiseArgs(fn: string, x: unknown, opts: unknown) {
   const xa = f32(x, `${fn}: x`);
   const o = options(opts, `${fn}: options`, ELEMENTWISE_OPTIONS);
@@ -67,12 +86,20 @@ export function createSoftmaxApi(k: Kernels) {
    * @example logSumExp(new Float32Array([1, 2, 3, 4]), 2) // → [2.3133, 4.3133]
    */
   function logSumExp(x: Float32Array, cols: number, opts?: LogSumExpOptions): Float32Array {
-    const xa = f32(x, 'logSumExp: x');
-    const o = options(opts, 'logSumExp: options', LSE_OPTIONS);
-    const { rows } = rowsOf(xa, cols, 'logSumExp: x');
-    const invT = invTemperature(o, 'logSumExp');
-    const out = outF32(o.out, rows, 'logSumExp: options.out', [xa]);
-    return k.logSumExp(xa, cols, invT, out);
+    const a = lseArgs('logSumExp', x, cols, opts);
+    return k.logSumExp(a.x, a.cols, a.invT, a.out);
+  }
+
+  /**
+   * `logSumExp` off the JS thread (see `softmaxAsync` for what happens to the buffers).
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts As for `logSumExp`: `temperature`, `out`.
+   * @example const lse = await lk.logSumExpAsync(logits, vocab)
+   */
+  async function logSumExpAsync(x: Float32Array, cols: number, opts?: LogSumExpOptions): Promise<Float32Array> {
+    const a = lseArgs('logSumExpAsync', x, cols, opts);
+    return k.logSumExpAsync(a.x, a.cols, a.invT, a.out);
   }
 
   /**
@@ -103,7 +130,17 @@ export function createSoftmaxApi(k: Kernels) {
   }
 
   /**
-   * `softmax` on a worker thread; x and out stay referenced until the promise settles.
+   * `softmax` off the JS thread. Validation errors reject the promise; the result is the sync
+   * one, bit for bit.
+   *
+   * Native backend: the call copies x (and out, when it is x) into private memory before it
+   * returns, computes on libuv's thread pool, and writes `out` when it completes. So x may be
+   * changed, transferred or detached as soon as the call returns without affecting the result;
+   * if `out` is transferred, detached or resized before completion the promise rejects with a
+   * TypeError `ERR_LOGITKIT_DETACHED` and nothing is written (native memory is never touched
+   * after it was freed). TypeScript backend: the result is computed on the calling thread during
+   * the call and the promise settles on a later microtask, with the same rejection when `out`
+   * was detached in between. Every `...Async` function of logitkit behaves this way.
    * @param x Row-major logits, rows × cols (any Float32Array view).
    * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
    * @param opts As for `softmax`: `temperature`, `out`.
@@ -115,7 +152,7 @@ export function createSoftmaxApi(k: Kernels) {
   }
 
   /**
-   * `logSoftmax` on a worker thread; x and out stay referenced until the promise settles.
+   * `logSoftmax` off the JS thread (see `softmaxAsync` for what happens to the buffers).
    * @param x Row-major logits, rows × cols (any Float32Array view).
    * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
    * @param opts As for `logSoftmax`: `temperature`, `out`.
@@ -136,13 +173,21 @@ export function createSoftmaxApi(k: Kernels) {
    * @example const dx = lk.softmaxBackward(y, dy, cols) // y = lk.softmax(x, cols)
    */
   function softmaxBackward(y: Float32Array, dy: Float32Array, cols: number, opts?: ElementwiseOptions): Float32Array {
-    const ya = f32(y, 'softmaxBackward: y');
-    const dya = f32(dy, 'softmaxBackward: dy');
-    const o = options(opts, 'softmaxBackward: options', ELEMENTWISE_OPTIONS);
-    sameLength(ya, dya, 'softmaxBackward: y', 'softmaxBackward: dy');
-    rowsOf(ya, cols, 'softmaxBackward: y');
-    const out = outF32(o.out, ya.length, 'softmaxBackward: options.out', [ya, dya]);
-    return k.softmaxBackward(ya, dya, cols, out);
+    const a = backwardArgs('softmaxBackward', y, dy, cols, opts);
+    return k.softmaxBackward(a.y, a.dy, a.cols, a.out);
+  }
+
+  /**
+   * `softmaxBackward` off the JS thread (see `softmaxAsync` for what happens to the buffers).
+   * @param y The softmax output, rows × cols.
+   * @param dy The gradient with respect to y, same length.
+   * @param cols The row length.
+   * @param opts `out` (length of y).
+   * @example const dx = await lk.softmaxBackwardAsync(y, dy, cols)
+   */
+  async function softmaxBackwardAsync(y: Float32Array, dy: Float32Array, cols: number, opts?: ElementwiseOptions): Promise<Float32Array> {
+    const a = backwardArgs('softmaxBackwardAsync', y, dy, cols, opts);
+    return k.softmaxBackwardAsync(a.y, a.dy, a.cols, a.out);
   }
 
   /**
@@ -190,7 +235,7 @@ export function createSoftmaxApi(k: Kernels) {
   }
 
   return {
-    logSumExp, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward,
+    logSumExp, logSumExpAsync, softmax, logSoftmax, softmaxAsync, logSoftmaxAsync, softmaxBackward, softmaxBackwardAsync,
     sigmoid, logSigmoid, softplus, logit,
   };
 }

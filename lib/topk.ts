@@ -1,4 +1,5 @@
 // Public top-k and argmax (README, "Top-k"): validate, then run the backend's kernel.
+import { freshF32, freshI32 } from './alloc.js';
 import { rangeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 import { bool, f32, fnPrefix, i32, integer, optionKeys, options, outI32, overlaps, rowsOf } from './validate.js';
@@ -47,28 +48,32 @@ function topkArgs(fn: string, x: unknown, cols: unknown, k: unknown, opts: unkno
   const n = rows * kk;
   let values: Float32Array, indices: Int32Array;
   if (o.out === undefined) {
-    values = new Float32Array(n);
-    indices = new Int32Array(n);
+    values = freshF32(n);
+    indices = freshI32(n);
   } else {
     const out = options(o.out, `${fn}: options.out`, TOPK_OUT);
-    values = out.values === undefined ? new Float32Array(n) : f32(out.values, `${fn}: options.out.values`);
-    indices = out.indices === undefined ? new Int32Array(n) : i32(out.indices, `${fn}: options.out.indices`);
-    for (const [a, name] of [[values, 'values'], [indices, 'indices']] as const) {
+    // the given buffers are checked before the missing one is allocated
+    const v = out.values === undefined ? undefined : f32(out.values, `${fn}: options.out.values`);
+    const i = out.indices === undefined ? undefined : i32(out.indices, `${fn}: options.out.indices`);
+    for (const [a, name] of [[v, 'values'], [i, 'indices']] as const) {
+      if (a === undefined) continue;
       if (a.length !== n) {
         throw rangeError(`${fn}: options.out.${name}.length = ${a.length} is out of range: expected rows·k = ${n}`);
       }
       if (overlaps(a, xa)) throw rangeError(`${fn}: options.out.${name} overlaps x: it must be a separate buffer`);
     }
-    if (overlaps(values, indices)) throw rangeError(`${fn}: options.out.values and options.out.indices overlap`);
+    if (v && i && overlaps(v, i)) throw rangeError(`${fn}: options.out.values and options.out.indices overlap`);
+    values = v ?? freshF32(n);
+    indices = i ?? freshI32(n);
   }
   return { x: xa, cols: c, k: kk, largest, sorted, values, indices };
 }
 
-function argmaxArgs(x: unknown, cols: unknown, opts: unknown) {
-  const xa = f32(x, 'argmax: x');
-  const { rows, cols: c } = colsOf(xa, cols, 'argmax: x');
-  const o = options(opts, 'argmax: options', ARGMAX_OPTIONS);
-  const out = outI32(o.out, rows, 'argmax: options.out', [], `rows = ${rows}`);
+function argmaxArgs(x: unknown, cols: unknown, opts: unknown, fn = 'argmax') {
+  const xa = f32(x, `${fn}: x`);
+  const { rows, cols: c } = colsOf(xa, cols, `${fn}: x`);
+  const o = options(opts, `${fn}: options`, ARGMAX_OPTIONS);
+  const out = outI32(o.out, rows, `${fn}: options.out`, [], `rows = ${rows}`);
   return { x: xa, cols: c, out };
 }
 
@@ -99,13 +104,15 @@ export function createTopkApi(k: Kernels) {
   }
 
   /**
-   * `topk` on a worker thread; x and the outputs stay referenced until the promise settles.
+   * `topk` off the JS thread, resolving to `{ values, indices }`. The call copies x before it
+   * returns; the outputs are written when it completes, or, if one of them was transferred or
+   * detached meanwhile, the promise rejects with `ERR_LOGITKIT_DETACHED` and nothing is written
+   * (see `softmaxAsync`).
    * @param x Row-major logits, rows × cols (any Float32Array view).
    * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
    * @param k How many per row, 0 ≤ k ≤ cols.
    * @param opts As for `topk`.
-   * @example
-   * const { values, indices } = await lk.topkAsync(logits, vocab, 50)
+   * @example const { values, indices } = await topkAsync(logits, 50257, 40)
    */
   async function topkAsync(x: Float32Array, cols: number, k: number, opts?: TopkOptions): Promise<TopkResult> {
     const a = topkArgs('topkAsync', x, cols, k, opts);
@@ -128,5 +135,17 @@ export function createTopkApi(k: Kernels) {
     return k.argmax(a.x, a.cols, a.out);
   }
 
-  return { topk, topkAsync, argmax };
+  /**
+   * `argmax` off the JS thread (buffers as for `topkAsync`).
+   * @param x Row-major logits, rows × cols (any Float32Array view).
+   * @param cols The row length; `x.length` must be a multiple of it (rows = x.length / cols).
+   * @param opts As for `argmax`: `out`, an Int32Array(rows) to write into.
+   * @example const next = await argmaxAsync(logits, 50257)
+   */
+  async function argmaxAsync(x: Float32Array, cols: number, opts?: ArgmaxOptions): Promise<Int32Array> {
+    const a = argmaxArgs(x, cols, opts, 'argmaxAsync');
+    return k.argmaxAsync(a.x, a.cols, a.out);
+  }
+
+  return { topk, topkAsync, argmax, argmaxAsync };
 }

@@ -1,5 +1,6 @@
 // Every public argument is checked here before any kernel runs; messages name the argument,
 // the value received and what was expected.
+import { freshF32, freshI32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
 
 type Typed = Float32Array | Float64Array | Int32Array | Uint32Array;
@@ -39,8 +40,24 @@ export function fnPrefix(name: string): string {
   return i < 0 ? '' : name.slice(0, i + 2);
 }
 
+// %TypedArray%.prototype[Symbol.toStringTag] reads the internal slot: it gives the element type
+// of a real typed array (subclasses included) and undefined for anything else — a Proxy around
+// one, or an object that merely has Float32Array.prototype — without calling user code.
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!
+  .get as (this: unknown) => string | undefined;
+
+/** Whether v is a real typed array whose element type is `name` ('Float32Array', …). */
+export function isTypedArrayOf(v: unknown, name: string): boolean {
+  return typeof v === 'object' && v !== null && typedArrayTag.call(v) === name;
+}
+
 function typed<T extends Typed>(v: unknown, ctor: TypedCtor, name: string): T {
-  if (!(v instanceof (ctor as unknown as Function))) {
+  if (!isTypedArrayOf(v, ctor.name)) {
+    const article = /^[AEIOU]/.test(ctor.name) ? 'an' : 'a';
+    if (v instanceof (ctor as unknown as Function)) {
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE',
+        `${name} must be ${article} ${ctor.name} (got an object with ${ctor.name}'s prototype or a Proxy, not a real ${ctor.name})`);
+    }
     // An array or another typed array converts in one call; say which (not for outputs, which
     // must be the caller's own buffer of the right type, nor for BigInt arrays).
     const arg = bare(name);
@@ -48,7 +65,6 @@ function typed<T extends Typed>(v: unknown, ctor: TypedCtor, name: string): T {
       !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array));
     const output = /(^|\.)(out|grad)(\.|$)/.test(arg);
     const hint = convertible && !output ? `; convert with ${ctor.name}.from(${arg})` : '';
-    const article = /^[AEIOU]/.test(ctor.name) ? 'an' : 'a';
     throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be ${article} ${ctor.name} (got ${describe(v)})${hint}`);
   }
   if (isDetached(v as Typed)) {
@@ -201,12 +217,22 @@ export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
+/** A new output array; an engine allocation failure (too long, out of memory) becomes a coded RangeError. */
+function fresh<T>(alloc: (n: number) => T, length: number, name: string): T {
+  try {
+    return alloc(length);
+  } catch {
+    throw rangeError(`${name}: cannot allocate ${length} elements (too long for a typed array, or out of memory)`);
+  }
+}
+
 /**
  * `out` when given (checked for type and length, and refused when it partially overlaps an
- * input: exact aliasing is allowed), else a fresh array.
+ * input: exact aliasing is allowed), else a fresh array (lib/alloc.ts: contents unspecified,
+ * the kernel writes every element).
  */
 export function outF32(out: unknown, length: number, name: string, inputs: ArrayBufferView[] = []): Float32Array {
-  if (out === undefined) return new Float32Array(length);
+  if (out === undefined) return fresh(freshF32, length, name);
   const o = f32(out, name);
   if (o.length !== length) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${length}`);
   for (const x of inputs) {
@@ -219,7 +245,7 @@ export function outF32(out: unknown, length: number, name: string, inputs: Array
 
 /** `out` when given (an Int32Array of exactly `length`, refused when it overlaps an input), else a fresh array. */
 export function outI32(out: unknown, length: number, name: string, inputs: ArrayBufferView[] = [], expected = String(length)): Int32Array {
-  if (out === undefined) return new Int32Array(length);
+  if (out === undefined) return fresh(freshI32, length, name);
   const o = i32(out, name);
   if (o.length !== length) throw rangeError(`${name}.length = ${o.length} is out of range: expected ${expected}`);
   for (const x of inputs) {

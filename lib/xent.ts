@@ -1,5 +1,6 @@
 // Public fused softmax cross-entropy and binary cross-entropy with logits: validate
 // everything (including the label scan) before any kernel runs, then call the backend.
+import { freshF32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 import { describe, f32, i32, integer, nonNegative, number, optionKeys, options, outF32, overlaps } from './validate.js';
@@ -194,7 +195,7 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
 
   let grad: Float32Array | null;
   const g = o.grad;
-  if (g === undefined || g === true) grad = new Float32Array(x.length);
+  if (g === undefined || g === true) grad = freshF32(x.length);
   else if (g === false) grad = null;
   else if (g instanceof Float32Array) {
     grad = outF32(g, x.length, `${fn}: options.grad`, [x]);
@@ -205,11 +206,36 @@ function ceArgs(fn: string, logits: unknown, labels: unknown, opts: unknown): Ce
   return { logits: x, labels: y, cols, ignoreIndex, labelSmoothing: ls, classWeights: w, zLoss, reduction, grad };
 }
 
+function bceArgs(fn: string, logits: unknown, targets: unknown, opts: unknown) {
+  const x = f32(logits, `${fn}: logits`);
+  const t = f32(targets, `${fn}: targets`);
+  const o = options(opts, `${fn}: options`, BCE_OPTIONS);
+  if (t.length !== x.length) throw rangeError(`${fn}: targets.length = ${t.length} is out of range: expected logits.length = ${x.length}`);
+  const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
+  let pw: Float32Array | null = null;
+  if (typeof o.posWeight === 'number') {
+    pw = new Float32Array([nonNegativeF32(o.posWeight, `${fn}: options.posWeight`)]);
+  } else if (o.posWeight !== undefined) {
+    if (!(o.posWeight instanceof Float32Array)) {
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.posWeight must be a number or a Float32Array, received ${describe(o.posWeight)}`);
+    }
+    pw = f32(o.posWeight, `${fn}: options.posWeight`);
+    if (pw.length === 0 || x.length % pw.length !== 0) {
+      throw rangeError(`${fn}: options.posWeight.length = ${pw.length} is out of range: expected a divisor of logits.length = ${x.length}`);
+    }
+    nonNegativeElements(pw, `${fn}: options.posWeight`);
+  }
+  const grad = outF32(o.grad, x.length, `${fn}: options.grad`, [x, t]);
+  if (o.posWeight instanceof Float32Array) disjoint(grad, `${fn}: options.grad`, [[o.posWeight, 'options.posWeight']]);
+  const loss = reduction === 'none' ? freshF32(x.length) : null;
+  return { x, t, pw, reduction, grad, loss };
+}
+
 export function createXentApi(k: Kernels) {
   function ceCall(a: CeArgs) {
     const rows = a.labels.length;
-    const lse = new Float32Array(rows);
-    const rowLoss = a.reduction === 'none' ? new Float32Array(rows) : null;
+    const lse = freshF32(rows);
+    const rowLoss = a.reduction === 'none' ? freshF32(rows) : null;
     const total = new Float64Array(1);
     const args = [
       a.logits, a.labels, a.cols, a.ignoreIndex, a.labelSmoothing, a.classWeights, a.zLoss, a.reduction,
@@ -278,8 +304,11 @@ export function createXentApi(k: Kernels) {
   }
 
   /**
-   * `softmaxCrossEntropy` off the JS thread. Validation errors reject the promise; the inputs
-   * and outputs stay referenced until it settles (do not modify them meanwhile).
+   * `softmaxCrossEntropy` off the JS thread. Validation errors reject the promise. The inputs
+   * are copied when it is called (changing or transferring them afterwards does not affect the
+   * result); grad, lse and the losses are written when it completes, or, if a caller-supplied
+   * `grad` was transferred or detached meanwhile, the promise rejects with
+   * `ERR_LOGITKIT_DETACHED` and nothing is written (see `softmaxAsync`).
    * @param logits Row-major logits, rows × cols, with rows = labels.length.
    * @param labels One class index per row, each in [0, cols) or equal to `ignoreIndex`.
    * @param opts As for `softmaxCrossEntropy`.
@@ -332,31 +361,35 @@ export function createXentApi(k: Kernels) {
   function binaryCrossEntropyWithLogits(
     logits: Float32Array, targets: Float32Array, opts?: BinaryCrossEntropyOptions,
   ): BinaryCrossEntropyResult {
-    const fn = 'binaryCrossEntropyWithLogits';
-    const x = f32(logits, `${fn}: logits`);
-    const t = f32(targets, `${fn}: targets`);
-    const o = options(opts, `${fn}: options`, BCE_OPTIONS);
-    if (t.length !== x.length) throw rangeError(`${fn}: targets.length = ${t.length} is out of range: expected logits.length = ${x.length}`);
-    const reduction = reductionOf(o.reduction, `${fn}: options.reduction`);
-    let pw: Float32Array | null = null;
-    if (typeof o.posWeight === 'number') {
-      pw = new Float32Array([nonNegativeF32(o.posWeight, `${fn}: options.posWeight`)]);
-    } else if (o.posWeight !== undefined) {
-      if (!(o.posWeight instanceof Float32Array)) {
-        throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.posWeight must be a number or a Float32Array, received ${describe(o.posWeight)}`);
-      }
-      pw = f32(o.posWeight, `${fn}: options.posWeight`);
-      if (pw.length === 0 || x.length % pw.length !== 0) {
-        throw rangeError(`${fn}: options.posWeight.length = ${pw.length} is out of range: expected a divisor of logits.length = ${x.length}`);
-      }
-      nonNegativeElements(pw, `${fn}: options.posWeight`);
-    }
-    const grad = outF32(o.grad, x.length, `${fn}: options.grad`, [x, t]);
-    if (o.posWeight instanceof Float32Array) disjoint(grad, `${fn}: options.grad`, [[o.posWeight, 'options.posWeight']]);
-    const loss = reduction === 'none' ? new Float32Array(x.length) : null;
-    const total = k.binaryCrossEntropyWithLogits(x, t, pw, reduction, grad, loss, new Float64Array(1));
-    return { loss: loss ?? total[0], grad };
+    const a = bceArgs('binaryCrossEntropyWithLogits', logits, targets, opts);
+    const total = k.binaryCrossEntropyWithLogits(a.x, a.t, a.pw, a.reduction, a.grad, a.loss, new Float64Array(1));
+    return { loss: a.loss ?? total[0], grad: a.grad };
   }
 
-  return { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits };
+  /**
+   * `binaryCrossEntropyWithLogits` off the JS thread; the inputs are copied when it is called
+   * and the outputs written when it completes (see `softmaxAsync`).
+   * @param logits Logits, any length.
+   * @param targets Targets in [0, 1] (soft targets allowed), same length as logits.
+   * @param opts As for `binaryCrossEntropyWithLogits`: `reduction`, `posWeight` and `grad`.
+   * @example const { loss, grad } = await binaryCrossEntropyWithLogitsAsync(logits, targets, { posWeight: 3 })
+   */
+  function binaryCrossEntropyWithLogitsAsync(
+    logits: Float32Array, targets: Float32Array, opts: BinaryCrossEntropyOptions & { reduction: 'none' },
+  ): Promise<BinaryCrossEntropyResult<Float32Array>>;
+  function binaryCrossEntropyWithLogitsAsync(
+    logits: Float32Array, targets: Float32Array, opts?: BinaryCrossEntropyOptions & { reduction?: 'mean' | 'sum' },
+  ): Promise<BinaryCrossEntropyResult<number>>;
+  function binaryCrossEntropyWithLogitsAsync(
+    logits: Float32Array, targets: Float32Array, opts?: BinaryCrossEntropyOptions,
+  ): Promise<BinaryCrossEntropyResult>;
+  async function binaryCrossEntropyWithLogitsAsync(
+    logits: Float32Array, targets: Float32Array, opts?: BinaryCrossEntropyOptions,
+  ): Promise<BinaryCrossEntropyResult> {
+    const a = bceArgs('binaryCrossEntropyWithLogitsAsync', logits, targets, opts);
+    const total = await k.binaryCrossEntropyWithLogitsAsync(a.x, a.t, a.pw, a.reduction, a.grad, a.loss, new Float64Array(1));
+    return { loss: a.loss ?? total[0], grad: a.grad };
+  }
+
+  return { softmaxCrossEntropy, softmaxCrossEntropyAsync, binaryCrossEntropyWithLogits, binaryCrossEntropyWithLogitsAsync };
 }

@@ -1,5 +1,8 @@
 // Addon entry: fills the dispatch table once, sizes the pool, registers each family.
 #include <sched.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include <cstdlib>
 #include <mutex>
@@ -35,6 +38,25 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Fresh outputs (lib/alloc.ts) are uninitialised malloc memory; a large one is usually a fresh
+// mapping whose first write takes one page fault per 4 KB (4096 for a 16 MB output: as much
+// time as the kernel itself). Asking for transparent huge pages on the 2 MB-aligned interior
+// turns those into a few 2 MB faults (README, "Performance"). Advice only: where THP is off,
+// or the range is already populated, nothing changes; the contents are never touched.
+Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
+  Napi::Value v = info[0];
+  if (!v.IsArrayBuffer()) return Napi::Boolean::New(info.Env(), false);
+  bool advised = false;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  Napi::ArrayBuffer ab = v.As<Napi::ArrayBuffer>();
+  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
+  uintptr_t p = reinterpret_cast<uintptr_t>(ab.Data());
+  uintptr_t begin = (p + kHuge - 1) & ~(kHuge - 1), end = (p + ab.ByteLength()) & ~(kHuge - 1);
+  if (p != 0 && end > begin) advised = madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) == 0;
+#endif
+  return Napi::Boolean::New(info.Env(), advised);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // The table and pool are process-wide: worker_threads that load the addon share them.
   static std::once_flag once;
@@ -46,9 +68,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (init_error) lk::throw_error(env, false, "ERR_LOGITKIT_INCOMPLETE_DISPATCH", init_error);
   // lib/native.ts turns this into one LOGITKIT_BAD_ENV warning.
   if (init_warning) exports.Set("initWarning", Napi::String::New(env, init_warning));
-  exports.Set("abiVersion", Napi::Number::New(env, 1));  // lib/native.ts ABI_VERSION
+  exports.Set("abiVersion", Napi::Number::New(env, 2));  // lib/native.ts ABI_VERSION
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
 #define LK_FAMILY(name, Struct, TABLE) lk::register_##name(env, exports);
 #include "families.def"
 #undef LK_FAMILY

@@ -4,21 +4,26 @@
 // public API (lib/<family>.ts) → backend → {native, reference} → these contracts, which
 // import nothing but each other.
 import type { BeamKernels } from './beam.js';
+import type { CalibrationKernels } from './calibration.js';
+import type { DecodingKernels } from './decoding.js';
 import type { RngKernels } from './rng.js';
 import type { SamplingKernels } from './sampling.js';
 import type { SoftmaxKernels } from './softmax.js';
 import type { TopkKernels } from './topk.js';
 import type { XentKernels } from './xent.js';
+import type { NceKernels } from './nce.js';
 
-export type { BeamKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
+export type { BeamKernels, CalibrationKernels, DecodingKernels, NceKernels, RngKernels, SamplingKernels, SoftmaxKernels, TopkKernels, XentKernels };
 
-export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, BeamKernels {}
+export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKernels, SamplingKernels, BeamKernels, CalibrationKernels, NceKernels, DecodingKernels {}
 
 /** What the addon exports besides the kernels. */
 export interface NativeBinding extends Kernels {
   abiVersion: number;
   backend(): { isa: 'avx512' | 'avx2' | 'neon' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'neon' | 'scalar'; threads: number; cores: number };
   setThreads(n: number): void;
+  /** madvise(MADV_HUGEPAGE) on the 2 MB-aligned interior of a fresh output (lib/alloc.ts); true when advised. */
+  adviseHugePages?(b: ArrayBuffer): boolean;
   /** Set when LOGITKIT_ISA named no tier (the CPU's best tier is used). */
   initWarning?: string;
   /** The tier's raw vector exp / log / log1p (accuracy tests only). */

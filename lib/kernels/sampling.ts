@@ -4,7 +4,13 @@
 /** Sampler ids of the `sampleMap` kernel (native/kernels/sampling.h LkSampleKind). */
 export const SAMPLE_KIND = { normal: 0, exponential: 1, laplace: 2, cauchy: 3, logNormal: 4, rademacher: 5 } as const;
 
-/** Raw kernels of this family, implemented by the addon and by lib/reference/sampling.ts. */
+/**
+ * Raw kernels of this family, implemented by the addon and by lib/reference/sampling.ts. The
+ * streams (k0…c3, perRow) are reserved by the caller before the call, so each `...Async` twin
+ * draws exactly what its sync twin would; it takes the same arguments and resolves to what the
+ * sync twin returns (natively: off the JS thread, on private copies written back at completion,
+ * ERR_LOGITKIT_DETACHED when an output was detached meanwhile).
+ */
 export interface SamplingKernels {
   /** out[i] = loc + scale·G(word i): the full-word Gumbel (README, "Randomness"), with interleaved Philox chains. */
   sampleGumbel(
@@ -44,4 +50,28 @@ export interface SamplingKernels {
     loc: Float32Array, t: number, tArr: Float32Array | null, out: Float32Array,
     k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
   ): Float32Array;
+  sampleGumbelAsync(
+    out: Float32Array, k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
+    loc: number, scale: number,
+  ): Promise<Float32Array>;
+  sampleCategoricalAsync(
+    x: Float32Array, cols: number, invT: number, out: Int32Array,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
+  ): Promise<Int32Array>;
+  gumbelTopKAsync(
+    x: Float32Array, cols: number, k: number, indices: Int32Array, perturbed: Float32Array,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
+  ): Promise<void>;
+  gumbelSoftmaxAsync(
+    x: Float32Array, cols: number, invTau: number, hard: boolean, y: Float32Array, index: Int32Array,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
+  ): Promise<Float32Array>;
+  sampleMapAsync(
+    kind: number, out: Float32Array, aArr: Float32Array | null, a: number, bArr: Float32Array | null, b: number,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
+  ): Promise<Float32Array>;
+  truncatedGumbelAsync(
+    loc: Float32Array, t: number, tArr: Float32Array | null, out: Float32Array,
+    k0: number, k1: number, c0: number, c1: number, c2: number, c3: number,
+  ): Promise<Float32Array>;
 }

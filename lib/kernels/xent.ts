@@ -19,6 +19,7 @@ export interface XentKernels {
     classWeights: Float32Array | null, zLoss: number, reduction: Reduction,
     grad: Float32Array | null, lse: Float32Array, rowLoss: Float32Array | null, total: Float64Array,
   ): Float64Array;
+  /** `softmaxCrossEntropy` off the JS thread; resolves to `total` (see binaryCrossEntropyWithLogitsAsync). */
   softmaxCrossEntropyAsync(
     logits: Float32Array, labels: Int32Array, cols: number, ignoreIndex: number, labelSmoothing: number,
     classWeights: Float32Array | null, zLoss: number, reduction: Reduction,
@@ -29,4 +30,13 @@ export interface XentKernels {
     logits: Float32Array, targets: Float32Array, posWeight: Float32Array | null, reduction: Reduction,
     grad: Float32Array | null, loss: Float32Array | null, total: Float64Array,
   ): Float64Array;
+  /**
+   * `binaryCrossEntropyWithLogits` off the JS thread; resolves to `total`. Natively it works on
+   * private copies taken at the call and writes grad / loss / total back when it completes
+   * (ERR_LOGITKIT_DETACHED, nothing written, when one of them was detached meanwhile).
+   */
+  binaryCrossEntropyWithLogitsAsync(
+    logits: Float32Array, targets: Float32Array, posWeight: Float32Array | null, reduction: Reduction,
+    grad: Float32Array | null, loss: Float32Array | null, total: Float64Array,
+  ): Promise<Float64Array>;
 }

@@ -1,11 +1,15 @@
 // The pure-TypeScript implementation of the kernel interface (lib/kernels.ts).
 import type { Kernels } from '../kernels/index.js';
+import { calibrationKernels } from './calibration.js';
+import { later } from './later.js';
+import { decodingKernels } from './decoding.js';
 import { philoxBlock, philoxStream, wordToUniform } from './philox.js';
 import { beamKernels } from './beam.js';
 import { samplingKernels } from './sampling.js';
 import * as sm from './softmax.js';
 import { topkKernels } from './topk.js';
 import { xentKernels } from './xent.js';
+import { nceKernels } from './nce.js';
 
 /** out[i] = f(word i) for the stream that starts at block (c0..c3), one block at a time. */
 function philoxMap(
@@ -29,15 +33,20 @@ function philoxMap(
 
 export const referenceKernels: Kernels = {
   ...xentKernels,
+  ...calibrationKernels,
   ...topkKernels,
   ...samplingKernels,
   ...beamKernels,
+  ...nceKernels,
+  ...decodingKernels,
   logSumExp: sm.logSumExp,
   softmax: sm.softmax,
   logSoftmax: sm.logSoftmax,
-  softmaxAsync: async (x, cols, invT, out) => sm.softmax(x, cols, invT, out),
-  logSoftmaxAsync: async (x, cols, invT, out) => sm.logSoftmax(x, cols, invT, out),
+  softmaxAsync: later('softmax', sm.softmax, { 3: 'out' }),
+  logSoftmaxAsync: later('logSoftmax', sm.logSoftmax, { 3: 'out' }),
+  logSumExpAsync: later('logSumExp', sm.logSumExp, { 3: 'out' }),
   softmaxBackward: sm.softmaxBackward,
+  softmaxBackwardAsync: later('softmaxBackward', sm.softmaxBackward, { 3: 'out' }),
   sigmoid: sm.sigmoid,
   logSigmoid: sm.logSigmoid,
   softplus: sm.softplus,

@@ -4,6 +4,7 @@
 // 0 … cols−1 of its own stream), maps them with the full-word Gumbel, and follows the
 // formulas of the public doc comments (lib/sampling.ts) line by line, rounding to float32 once at the end.
 import type { SamplingKernels } from '../kernels/sampling.js';
+import { later } from './later.js';
 import { philoxStream, wordToGumbel } from './philox.js';
 import { wordToCauchy, wordToExponential, wordToLaplace, wordToNormal } from '../words.js';
 
@@ -92,7 +93,7 @@ function rowShift(x: Float32Array, at: number, cols: number): number {
   return m > -Infinity && m < Infinity ? m : 0;
 }
 
-export const samplingKernels: SamplingKernels = {
+const sync: Omit<SamplingKernels, `${string}Async`> = {
   sampleGumbel(out, k0, k1, c0, c1, c2, c3, loc, scale) {
     const w = philoxStream(new Uint32Array(out.length), k0, k1, c0, c1, c2, c3);
     for (let i = 0; i < out.length; i++) out[i] = loc + scale * wordToGumbel(w[i]);
@@ -112,7 +113,7 @@ export const samplingKernels: SamplingKernels = {
   gumbelTopK(x, cols, k, indices, perturbed, k0, k1, c0, c1, c2, c3, perRow) {
     const rows = cols === 0 ? 0 : x.length / cols;
     const words = rowWords(rows, cols, k0, k1, c0, c1, c2, c3, perRow);
-    const g = new Float64Array(cols);
+    const g = new Float64Array(rows === 0 ? 0 : cols); // no scratch for an empty input, whatever cols is
     const order: number[] = [];
     for (let r = 0; r < rows; r++) {
       const w = words(r), at = r * cols;
@@ -132,7 +133,7 @@ export const samplingKernels: SamplingKernels = {
   gumbelSoftmax(x, cols, invTau, hard, y, index, k0, k1, c0, c1, c2, c3, perRow) {
     const rows = index.length;
     const words = rowWords(rows, cols, k0, k1, c0, c1, c2, c3, perRow);
-    const z = new Float64Array(cols);
+    const z = new Float64Array(rows === 0 ? 0 : cols);
     for (let r = 0; r < rows; r++) {
       const w = words(r), at = r * cols;
       // Shifted by the row's largest finite logit (softmax is shift-invariant): x + G for
@@ -184,4 +185,14 @@ export const samplingKernels: SamplingKernels = {
     }
     return out;
   },
+};
+
+export const samplingKernels: SamplingKernels = {
+  ...sync,
+  sampleGumbelAsync: later('sampleGumbel', sync.sampleGumbel, { 0: 'out' }),
+  sampleCategoricalAsync: later('sampleCategorical', sync.sampleCategorical, { 3: 'out' }),
+  gumbelTopKAsync: later('gumbelTopK', sync.gumbelTopK, { 3: 'indices', 4: 'perturbed' }),
+  gumbelSoftmaxAsync: later('gumbelSoftmax', sync.gumbelSoftmax, { 4: 'y', 5: 'index' }),
+  sampleMapAsync: later('sampleMap', sync.sampleMap, { 1: 'out' }),
+  truncatedGumbelAsync: later('truncatedGumbel', sync.truncatedGumbel, { 3: 'out' }),
 };

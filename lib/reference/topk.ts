@@ -2,6 +2,7 @@
 // row (the worst kept element at the root), elements offered in index order, one comparison
 // function that is the whole ranking rule.
 import type { TopkKernels } from '../kernels/topk.js';
+import { later } from './later.js';
 
 /**
  * Does (a at index ia) rank above (b at ib)? Values descending when `largest`, ascending
@@ -85,6 +86,7 @@ export function argmax(x: Float32Array, cols: number, out: Int32Array): Int32Arr
 
 export const topkKernels: TopkKernels = {
   topk,
-  topkAsync: async (x, cols, k, largest, sorted, values, indices) => topk(x, cols, k, largest, sorted, values, indices),
+  topkAsync: later('topk', topk, { 5: 'values', 6: 'indices' }),
   argmax,
+  argmaxAsync: later('argmax', argmax, { 2: 'out' }),
 };

@@ -13,6 +13,7 @@
 // Binary cross-entropy with logits, target t, positive weight w (cancellation-free forms):
 //   ℓ = (1−t)·softplus(x) + w·t·softplus(−x),  dℓ/dx = (1−t)·σ(x) − w·t·σ(−x)
 import type { XentKernels, Reduction } from '../kernels/xent.js';
+import { later } from './later.js';
 import { sigmoidF64, softplusF64 } from './softmax.js';
 
 /** Float32Array for the kernels; Float64Array lets the tests run the same code unrounded. */
@@ -121,6 +122,7 @@ export function binaryCrossEntropyWithLogits<T extends Vec>(
 
 export const xentKernels: XentKernels = {
   softmaxCrossEntropy,
-  softmaxCrossEntropyAsync: async (...args) => softmaxCrossEntropy(...args),
+  softmaxCrossEntropyAsync: later('softmaxCrossEntropy', softmaxCrossEntropy<Float32Array>, { 8: 'grad', 9: 'lse', 10: 'rowLoss', 11: 'total' }),
   binaryCrossEntropyWithLogits,
+  binaryCrossEntropyWithLogitsAsync: later('binaryCrossEntropyWithLogits', binaryCrossEntropyWithLogits, { 4: 'grad', 5: 'loss', 6: 'total' }),
 };

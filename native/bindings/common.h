@@ -24,29 +24,39 @@ namespace lk {
   throw err;
 }
 
+// A typed-array argument: where its elements are (nullptr for an absent optional array), how
+// many, and which argument it was (the async path writes outputs back through it).
 template <typename T, napi_typedarray_type kType>
 struct ArrayArg {
   T* data;
   size_t length;
+  int arg;
+  const char* name;
 };
 using F32 = ArrayArg<float, napi_float32_array>;
 using U32 = ArrayArg<uint32_t, napi_uint32_array>;
 using I32 = ArrayArg<int32_t, napi_int32_array>;
+using F64 = ArrayArg<double, napi_float64_array>;
 
+// Read through napi_get_typedarray_info, which works for views of a SharedArrayBuffer too
+// (Napi::TypedArray::ArrayBuffer() refuses those with a bare "Invalid argument").
 template <typename A, napi_typedarray_type kType>
 inline A typed_array(const Napi::CallbackInfo& info, size_t i, const char* name, const char* tname) {
-  Napi::Value v = info[i];
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != kType) {
-    throw_error(info.Env(), true, "ERR_LOGITKIT_INVALID_ARG_TYPE",
-                std::string("native: ") + name + " must be a " + tname);
+  napi_env env = info.Env();
+  napi_value v = info[i];
+  bool is_ta = false;
+  napi_typedarray_type type = napi_int8_array;
+  size_t len = 0, off = 0;
+  void* data = nullptr;
+  napi_value ab;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, v, &type, &len, &data, &ab, &off) != napi_ok || type != kType) {
+    throw_error(env, true, "ERR_LOGITKIT_INVALID_ARG_TYPE", std::string("native: ") + name + " must be a " + tname);
   }
-  Napi::TypedArray ta = v.As<Napi::TypedArray>();
-  size_t len = ta.ElementLength();
-  auto* base = static_cast<uint8_t*>(ta.ArrayBuffer().Data());
-  if (len > 0 && base == nullptr) {
-    throw_error(info.Env(), true, "ERR_LOGITKIT_DETACHED", std::string("native: ") + name + " is detached");
+  if (len > 0 && data == nullptr) {
+    throw_error(env, true, "ERR_LOGITKIT_DETACHED", std::string("native: ") + name + " is detached");
   }
-  return A{reinterpret_cast<decltype(A::data)>(base + ta.ByteOffset()), len};
+  return A{static_cast<decltype(A::data)>(data), len, int(i), name};
 }
 
 inline F32 f32(const Napi::CallbackInfo& info, size_t i, const char* name) {
@@ -57,6 +67,20 @@ inline U32 u32(const Napi::CallbackInfo& info, size_t i, const char* name) {
 }
 inline I32 i32(const Napi::CallbackInfo& info, size_t i, const char* name) {
   return typed_array<I32, napi_int32_array>(info, i, name, "Int32Array");
+}
+inline F64 f64(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  return typed_array<F64, napi_float64_array>(info, i, name, "Float64Array");
+}
+// An optional Float32Array argument: null or undefined gives an absent array (data nullptr).
+inline F32 f32_or_null(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (info[i].IsNull() || info[i].IsUndefined()) return F32{nullptr, 0, int(i), name};
+  return f32(info, i, name);
+}
+inline bool boolean(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  if (!info[i].IsBoolean()) {
+    throw_error(info.Env(), true, "ERR_LOGITKIT_INVALID_ARG_TYPE", std::string("native: ") + name + " must be a boolean");
+  }
+  return info[i].As<Napi::Boolean>().Value();
 }
 
 inline double number(const Napi::CallbackInfo& info, size_t i, const char* name) {
@@ -94,34 +118,6 @@ constexpr int64_t kMinWork = 1 << 16;
 inline void parallel_rows(int64_t rows, int64_t cols, const std::function<void(int64_t, int64_t)>& fn) {
   int64_t grain = cols >= kMinWork ? 1 : (kMinWork + cols - 1) / (cols > 0 ? cols : 1);
   lk_parallel_for(rows, grain, fn);
-}
-
-// Promise-returning work on libuv's pool; the JS values in `keep` stay referenced until done.
-class Task : public Napi::AsyncWorker {
- public:
-  Task(Napi::Env env, std::function<void()> work, Napi::Value result, std::initializer_list<Napi::Value> keep)
-      : Napi::AsyncWorker(env, "logitkit"), work_(std::move(work)), deferred_(Napi::Promise::Deferred::New(env)) {
-    result_ = Napi::Persistent(result);
-    for (auto& v : keep) keep_.push_back(Napi::Persistent(v));
-  }
-  Napi::Promise promise() { return deferred_.Promise(); }
-  void Execute() override { work_(); }
-  void OnOK() override { deferred_.Resolve(result_.Value()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
- private:
-  std::function<void()> work_;
-  Napi::Promise::Deferred deferred_;
-  Napi::Reference<Napi::Value> result_;
-  std::vector<Napi::Reference<Napi::Value>> keep_;
-};
-
-inline Napi::Value queue(Napi::Env env, std::function<void()> work, Napi::Value result,
-                         std::initializer_list<Napi::Value> keep) {
-  auto* t = new Task(env, std::move(work), result, keep);
-  Napi::Promise p = t->promise();
-  t->Queue();
-  return p;
 }
 
 // Each family's binding (native/bindings/<family>.cc) defines its register_<family>.

@@ -1,66 +1,83 @@
 // N-API glue for the softmax family: unwrap, re-check lengths, run row blocks on the pool.
-#include "common.h"
+#include "job.h"
 
 namespace lk {
 namespace {
 
 // (x, cols, invT, out) → out; the row kernel runs over row blocks.
-std::function<void()> rows_job(const Napi::CallbackInfo& info, lk_rows_fn fn) {
-  F32 x = f32(info, 0, "x");
-  int64_t cols = count(info, 1, "cols");
-  float inv_t = float(number(info, 2, "invTemperature"));
-  F32 out = f32(info, 3, "out");
-  int64_t rows = rows_of(info, x.length, cols, "x");
-  require(info, out.length == x.length, "out.length must equal x.length");
-  return [=] {
+template <class Tag>
+struct RowsJob {
+  static constexpr const char* kName = Tag::kName;
+  static constexpr int kResult = 3;
+  F32 x, out;
+  int64_t rows, cols;
+  float inv_t;
+  explicit RowsJob(const Napi::CallbackInfo& info)
+      : x(f32(info, 0, "x")), out(f32(info, 3, "out")) {
+    cols = count(info, 1, "cols");
+    inv_t = float(number(info, 2, "invTemperature"));
+    rows = rows_of(info, x.length, cols, "x");
+    require(info, out.length == x.length, "out.length must equal x.length");
+  }
+  template <class V> void buffers(V& v) { v.in(x); v.out(out); }
+  void run() {
+    lk_rows_fn fn = Tag::fn();
     parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
       fn(x.data + r0 * cols, out.data + r0 * cols, r1 - r0, cols, inv_t);
     });
-  };
-}
+  }
+};
+struct SoftmaxTag {
+  static constexpr const char* kName = "softmax";
+  static lk_rows_fn fn() { return lk_dispatch().softmax.softmax; }
+};
+struct LogSoftmaxTag {
+  static constexpr const char* kName = "logSoftmax";
+  static lk_rows_fn fn() { return lk_dispatch().softmax.log_softmax; }
+};
 
-Napi::Value Softmax(const Napi::CallbackInfo& info) {
-  rows_job(info, lk_dispatch().softmax.softmax)();
-  return info[3];
-}
-Napi::Value LogSoftmax(const Napi::CallbackInfo& info) {
-  rows_job(info, lk_dispatch().softmax.log_softmax)();
-  return info[3];
-}
-Napi::Value SoftmaxAsync(const Napi::CallbackInfo& info) {
-  return queue(info.Env(), rows_job(info, lk_dispatch().softmax.softmax), info[3], {info[0]});
-}
-Napi::Value LogSoftmaxAsync(const Napi::CallbackInfo& info) {
-  return queue(info.Env(), rows_job(info, lk_dispatch().softmax.log_softmax), info[3], {info[0]});
-}
+// (x, cols, invT, out) → out, one float per row.
+struct LogSumExpJob {
+  static constexpr const char* kName = "logSumExp";
+  static constexpr int kResult = 3;
+  F32 x, out;
+  int64_t rows, cols;
+  float inv_t;
+  explicit LogSumExpJob(const Napi::CallbackInfo& info) : x(f32(info, 0, "x")), out(f32(info, 3, "out")) {
+    cols = count(info, 1, "cols");
+    inv_t = float(number(info, 2, "invTemperature"));
+    rows = rows_of(info, x.length, cols, "x");
+    require(info, int64_t(out.length) == rows, "out.length must equal the number of rows");
+  }
+  template <class V> void buffers(V& v) { v.in(x); v.out(out); }
+  void run() {
+    auto fn = lk_dispatch().softmax.log_sum_exp;
+    parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
+      fn(x.data + r0 * cols, out.data + r0, r1 - r0, cols, inv_t);
+    });
+  }
+};
 
-Napi::Value LogSumExp(const Napi::CallbackInfo& info) {
-  F32 x = f32(info, 0, "x");
-  int64_t cols = count(info, 1, "cols");
-  float inv_t = float(number(info, 2, "invTemperature"));
-  F32 out = f32(info, 3, "out");
-  int64_t rows = rows_of(info, x.length, cols, "x");
-  require(info, int64_t(out.length) == rows, "out.length must equal the number of rows");
-  auto fn = lk_dispatch().softmax.log_sum_exp;
-  parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
-    fn(x.data + r0 * cols, out.data + r0, r1 - r0, cols, inv_t);
-  });
-  return info[3];
-}
-
-Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
-  F32 y = f32(info, 0, "y");
-  F32 dy = f32(info, 1, "dy");
-  int64_t cols = count(info, 2, "cols");
-  F32 out = f32(info, 3, "out");
-  int64_t rows = rows_of(info, y.length, cols, "y");
-  require(info, dy.length == y.length && out.length == y.length, "y, dy and out must have equal lengths");
-  auto fn = lk_dispatch().softmax.softmax_backward;
-  parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
-    fn(y.data + r0 * cols, dy.data + r0 * cols, out.data + r0 * cols, r1 - r0, cols);
-  });
-  return info[3];
-}
+// (y, dy, cols, out) → out
+struct SoftmaxBackwardJob {
+  static constexpr const char* kName = "softmaxBackward";
+  static constexpr int kResult = 3;
+  F32 y, dy, out;
+  int64_t rows, cols;
+  explicit SoftmaxBackwardJob(const Napi::CallbackInfo& info)
+      : y(f32(info, 0, "y")), dy(f32(info, 1, "dy")), out(f32(info, 3, "out")) {
+    cols = count(info, 2, "cols");
+    rows = rows_of(info, y.length, cols, "y");
+    require(info, dy.length == y.length && out.length == y.length, "y, dy and out must have equal lengths");
+  }
+  template <class V> void buffers(V& v) { v.in(y); v.in(dy); v.out(out); }
+  void run() {
+    auto fn = lk_dispatch().softmax.softmax_backward;
+    parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) {
+      fn(y.data + r0 * cols, dy.data + r0 * cols, out.data + r0 * cols, r1 - r0, cols);
+    });
+  }
+};
 
 // (x, out) → out, elementwise in chunks.
 Napi::Value elementwise(const Napi::CallbackInfo& info, lk_elementwise_fn fn) {
@@ -81,12 +98,10 @@ Napi::Value Log1p(const Napi::CallbackInfo& info) { return elementwise(info, lk_
 }  // namespace
 
 void register_softmax(Napi::Env env, Napi::Object exports) {
-  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
-  exports.Set("logSoftmax", Napi::Function::New(env, LogSoftmax, "logSoftmax"));
-  exports.Set("softmaxAsync", Napi::Function::New(env, SoftmaxAsync, "softmaxAsync"));
-  exports.Set("logSoftmaxAsync", Napi::Function::New(env, LogSoftmaxAsync, "logSoftmaxAsync"));
-  exports.Set("logSumExp", Napi::Function::New(env, LogSumExp, "logSumExp"));
-  exports.Set("softmaxBackward", Napi::Function::New(env, SoftmaxBackward, "softmaxBackward"));
+  export_both<RowsJob<SoftmaxTag>>(env, exports, "softmax");
+  export_both<RowsJob<LogSoftmaxTag>>(env, exports, "logSoftmax");
+  export_both<LogSumExpJob>(env, exports, "logSumExp");
+  export_both<SoftmaxBackwardJob>(env, exports, "softmaxBackward");
   exports.Set("sigmoid", Napi::Function::New(env, Sigmoid, "sigmoid"));
   exports.Set("logSigmoid", Napi::Function::New(env, LogSigmoid, "logSigmoid"));
   exports.Set("softplus", Napi::Function::New(env, Softplus, "softplus"));

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <vector>
 
-#include "common.h"
+#include "job.h"
 
 namespace lk {
 namespace {
@@ -20,34 +20,38 @@ int64_t split_chunk(int64_t cols, int64_t k) {
   return cols >= 4 * chunk ? chunk : 0;
 }
 
-struct TopkArgs {
-  const float* x;
+// (x, cols, k, largest, sorted, values, indices) → values
+struct TopkJob {
+  static constexpr const char* kName = "topk";
+  static constexpr int kResult = 5;
+  F32 x, values;
+  I32 indices;
   int64_t rows, cols, k;
   bool largest, sorted;
-  float* values;
-  int32_t* indices;
+  explicit TopkJob(const Napi::CallbackInfo& info)
+      : x(f32(info, 0, "x")), values(f32(info, 5, "values")), indices(i32(info, 6, "indices")) {
+    cols = count(info, 1, "cols");
+    k = count(info, 2, "k");
+    largest = boolean(info, 3, "largest");
+    sorted = boolean(info, 4, "sorted");
+    rows = rows_of(info, x.length, cols, "x");
+    require(info, cols <= kMaxCols, "cols must be at most 2147483647");
+    require(info, k <= cols || (rows == 0 && k == 0), "k must be in [0, cols]");
+    require(info, int64_t(values.length) == rows * k && int64_t(indices.length) == rows * k,
+            "values.length and indices.length must equal rows·k");
+  }
+  template <class V> void buffers(V& v) { v.in(x); v.out(values); v.out(indices); }
+  void run();
 };
 
-// (x, cols, k, largest, sorted, values, indices) → values
-TopkArgs topk_args(const Napi::CallbackInfo& info) {
-  F32 x = f32(info, 0, "x");
-  int64_t cols = count(info, 1, "cols");
-  int64_t k = count(info, 2, "k");
-  if (!info[3].IsBoolean() || !info[4].IsBoolean()) {
-    throw_error(info.Env(), true, "ERR_LOGITKIT_INVALID_ARG_TYPE", "native: largest and sorted must be booleans");
-  }
-  F32 values = f32(info, 5, "values");
-  I32 indices = i32(info, 6, "indices");
-  int64_t rows = rows_of(info, x.length, cols, "x");
-  require(info, cols <= kMaxCols, "cols must be at most 2147483647");
-  require(info, k <= cols || (rows == 0 && k == 0), "k must be in [0, cols]");
-  require(info, int64_t(values.length) == rows * k && int64_t(indices.length) == rows * k,
-          "values.length and indices.length must equal rows·k");
-  return {x.data, rows, cols, k, info[3].As<Napi::Boolean>().Value(), info[4].As<Napi::Boolean>().Value(),
-          values.data, indices.data};
-}
-
-void run_topk(const TopkArgs& a) {
+void TopkJob::run() {
+  struct {
+    const float* x;
+    int64_t rows, cols, k;
+    bool largest, sorted;
+    float* values;
+    int32_t* indices;
+  } a{x.data, rows, cols, k, largest, sorted, values.data, indices.data};
   if (a.rows == 0 || a.k == 0) return;
   const TopkKernels& t = lk_dispatch().topk;
   int64_t chunk = a.k > 1 ? split_chunk(a.cols, a.k) : 0;
@@ -84,36 +88,31 @@ void run_topk(const TopkArgs& a) {
   });
 }
 
-Napi::Value Topk(const Napi::CallbackInfo& info) {
-  TopkArgs a = topk_args(info);
-  run_topk(a);
-  return info[5];
-}
-
-Napi::Value TopkAsync(const Napi::CallbackInfo& info) {
-  TopkArgs a = topk_args(info);
-  return queue(info.Env(), [a] { run_topk(a); }, info[5], {info[0], info[6]});
-}
-
 // (x, cols, out) → out
-Napi::Value Argmax(const Napi::CallbackInfo& info) {
-  F32 x = f32(info, 0, "x");
-  int64_t cols = count(info, 1, "cols");
-  I32 out = i32(info, 2, "out");
-  int64_t rows = rows_of(info, x.length, cols, "x");
-  require(info, cols <= kMaxCols, "cols must be at most 2147483647");
-  require(info, int64_t(out.length) == rows, "out.length must equal the number of rows");
-  auto fn = lk_dispatch().topk.argmax;
-  parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) { fn(x.data + r0 * cols, r1 - r0, cols, out.data + r0); });
-  return info[2];
-}
+struct ArgmaxJob {
+  static constexpr const char* kName = "argmax";
+  static constexpr int kResult = 2;
+  F32 x;
+  I32 out;
+  int64_t rows, cols;
+  explicit ArgmaxJob(const Napi::CallbackInfo& info) : x(f32(info, 0, "x")), out(i32(info, 2, "out")) {
+    cols = count(info, 1, "cols");
+    rows = rows_of(info, x.length, cols, "x");
+    require(info, cols <= kMaxCols, "cols must be at most 2147483647");
+    require(info, int64_t(out.length) == rows, "out.length must equal the number of rows");
+  }
+  template <class V> void buffers(V& v) { v.in(x); v.out(out); }
+  void run() {
+    auto fn = lk_dispatch().topk.argmax;
+    parallel_rows(rows, cols, [&](int64_t r0, int64_t r1) { fn(x.data + r0 * cols, r1 - r0, cols, out.data + r0); });
+  }
+};
 
 }  // namespace
 
 void register_topk(Napi::Env env, Napi::Object exports) {
-  exports.Set("topk", Napi::Function::New(env, Topk, "topk"));
-  exports.Set("topkAsync", Napi::Function::New(env, TopkAsync, "topkAsync"));
-  exports.Set("argmax", Napi::Function::New(env, Argmax, "argmax"));
+  export_both<TopkJob>(env, exports, "topk");
+  export_both<ArgmaxJob>(env, exports, "argmax");
 }
 
 }  // namespace lk

@@ -1,0 +1,62 @@
+"""PyTorch peers of bench/sections/nce.mjs: the NCE loss forward + backward by autograd, and the
+skip-gram embedding step (embedding + bmm + logsigmoid + backward + SGD)."""
+import math
+
+
+def nce_loss(t, torch):
+    # Best configuration measured: one logsigmoid over sign·Δ (column 0 negated) and one
+    # autograd.grad; the split form (logsigmoid of column 0, of −columns 1..k) is slower.
+    import torch.nn.functional as F
+    g = torch.Generator().manual_seed(1234)
+    rows, cols = t["rows"], t["cols"]
+    k = cols - 1
+    s = (torch.randn(rows, cols, generator=g) * 4).requires_grad_()
+    lq = -torch.rand(rows, cols, generator=g) * 10 - 1
+    off = math.log(k) + lq
+    sign = torch.ones(cols)
+    sign[0] = -1
+    if t.get("split"):
+        def f():
+            d = s - off
+            loss = -(F.logsigmoid(d[:, 0]).sum() + F.logsigmoid(-d[:, 1:]).sum()) / rows
+            return torch.autograd.grad(loss, s)
+        return f
+    return lambda: torch.autograd.grad(F.softplus((s - off) * sign).sum() / rows, s)
+
+
+def nce_step(t, torch):
+    """One SGD step on B pairs: noise by torch.multinomial, scores by bmm, NCE loss, backward,
+    SGD. sparse=True (sparse embedding gradients) is PyTorch's best configuration here;
+    sparse=False is the default (dense V×dim gradients)."""
+    import torch.nn.functional as F
+    g = torch.Generator().manual_seed(1234)
+    V, dim, B, k = t["V"], t["dim"], t["B"], t["k"]
+    sparse = t.get("sparse", True)
+    emb_in = torch.nn.Embedding(V, dim, sparse=sparse)
+    emb_out = torch.nn.Embedding(V, dim, sparse=sparse)
+    with torch.no_grad():
+        emb_in.weight.uniform_(-0.5 / dim, 0.5 / dim)
+        emb_out.weight.zero_()
+    q = 1.0 / torch.arange(1, V + 1, dtype=torch.float64) ** 0.75
+    q = (q / q.sum()).float()
+    centre = torch.multinomial(q, B, replacement=True, generator=g)
+    context = torch.multinomial(q, B, replacement=True, generator=g)
+    sign = torch.ones(1 + k)
+    sign[0] = -1
+    opt = torch.optim.SGD(list(emb_in.parameters()) + list(emb_out.parameters()), lr=0.025)
+
+    def step():
+        noise = torch.multinomial(q, B * k, replacement=True, generator=g).view(B, k)
+        words = torch.cat([context.view(B, 1), noise], 1)
+        c = emb_in(centre).unsqueeze(2)               # B × dim × 1
+        w = emb_out(words)                             # B × (1+k) × dim
+        s = torch.bmm(w, c).squeeze(2)                 # B × (1+k)
+        loss = -F.logsigmoid(-s * sign).sum()          # negative sampling: Δ = s
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+
+
+KINDS = {"nce-loss": nce_loss, "nce-step": nce_step}

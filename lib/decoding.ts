@@ -1,0 +1,321 @@
+// Decoding: one fused pass from a language model's logits to the next tokens (penalties,
+// temperature, top-k, top-p, min-p, sampling), exact and reproducible per row.
+import type { Kernels } from './kernels/index.js';
+import { DECODE_PARAM as P, DECODE_PARAMS } from './kernels/decoding.js';
+import { rangeError, typeError } from './errors.js';
+import { Rng } from './rng.js';
+import { rowStreams, type RowRandomOptions } from './sampling.js';
+import { bool, describe, f32, finite, i32, integer, nonNegative, number, optionKeys, options, outI32, positive, rowsOf } from './validate.js';
+
+/** A sparse logit bias: token → added logit. */
+export type LogitBias = Map<number, number> | Record<number, number> | { tokens: Int32Array | number[]; values: ArrayLike<number> };
+
+/** Per-row token histories: one array per row, or one flat array with rows + 1 offsets. */
+export type PreviousTokens = Array<Int32Array | number[]> | { tokens: Int32Array; offsets: Int32Array };
+
+export interface SampleNextOptions extends RowRandomOptions {
+  /** Divides the logits (default 1); 0 picks the most probable token (greedy, no randomness needed). */
+  temperature?: number;
+  /** Keep the k most probable tokens (ties: lower index first, as topk); 0 or absent = off. */
+  topK?: number;
+  /** Nucleus: keep a token when the tokens strictly more probable sum to less than p; (0, 1], 1 = off. */
+  topP?: number;
+  /** Keep tokens whose probability is ≥ minP × the largest; [0, 1], 0 = off. */
+  minP?: number;
+  /** CTRL penalty on tokens of previousTokens: positive logits divided, negative multiplied (> 0; 1 = off). */
+  repetitionPenalty?: number;
+  /** Subtracted once from the logit of every token in previousTokens (OpenAI). */
+  presencePenalty?: number;
+  /** Subtracted count times from the logit of every token in previousTokens (OpenAI). */
+  frequencyPenalty?: number;
+  /** Added to the logits of the listed tokens (finite values), in every row. */
+  logitBias?: LogitBias;
+  /** Tokens never produced (their logits become −Infinity), in every row. */
+  bannedTokens?: Int32Array | number[];
+  /** The tokens each row has produced so far (for the three penalties). */
+  previousTokens?: PreviousTokens;
+  /** Output buffer for the tokens (length rows). */
+  out?: Int32Array;
+  /** Return `{ tokens, logProbs }`: the chosen token's log-probability under the processed distribution. */
+  returnLogProbs?: boolean;
+  /** Also return the n most probable tokens of the processed distribution per row (implies returnLogProbs). */
+  topLogProbs?: number;
+}
+
+export interface DecoderOptions extends Omit<SampleNextOptions, 'previousTokens' | 'out' | 'returnLogProbs' | 'topLogProbs'> {
+  /** Each row's tokens before generation starts (the prompt), for the penalties. */
+  prompt?: ArrayLike<number>[];
+}
+
+/** A stateful sampler for a generation loop (see `decoder`). */
+export interface Decoder {
+  /** Samples one token per row (rows = logits.length / cols) and appends it to the row's history. */
+  next(logits: Float32Array, cols: number): Int32Array;
+  /** Each row's history (prompt + generated tokens). */
+  readonly histories: number[][];
+  /** Forgets the histories. */
+  reset(): void;
+}
+
+export interface SampleNextResult {
+  tokens: Int32Array;
+  /** log p(token) under the processed distribution (NaN for a row whose token is −1). */
+  logProbs: Float32Array;
+  /** The topLogProbs most probable tokens per row (rows × n, best first; −1 / −Infinity past the support). */
+  top?: { indices: Int32Array; logProbs: Float32Array };
+}
+
+// The names each options object accepts (anything else is a RangeError) and the exclusive
+// group: one source of randomness per call.
+const DECODE_KEYS = {
+  temperature: true, topK: true, topP: true, minP: true, repetitionPenalty: true, presencePenalty: true,
+  frequencyPenalty: true, logitBias: true, bannedTokens: true, rng: true, seed: true, rngs: true,
+} as const;
+const ONE_ROW_RNG = [['rng', 'seed', 'rngs']] as const;
+const SAMPLE_NEXT_OPTIONS = optionKeys<SampleNextOptions>(
+  { ...DECODE_KEYS, previousTokens: true, out: true, returnLogProbs: true, topLogProbs: true }, ONE_ROW_RNG);
+const DECODER_OPTIONS = optionKeys<DecoderOptions>({ ...DECODE_KEYS, prompt: true }, ONE_ROW_RNG);
+
+const EMPTY_I32 = new Int32Array(0);
+const EMPTY_F64 = new Float64Array(0);
+
+/** A token id in [0, cols). */
+function tokenId(v: unknown, cols: number, name: string): number {
+  if (typeof v !== 'number') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a number, received ${describe(v)}`);
+  if (!Number.isInteger(v) || v < 0 || v >= cols) throw rangeError(`${name} = ${v} is out of range [0, ${cols})`);
+  return v;
+}
+
+function biasOf(v: unknown, cols: number, fn: string): { idx: Int32Array; val: Float64Array } {
+  if (v === undefined) return { idx: EMPTY_I32, val: EMPTY_F64 };
+  const name = `${fn}: options.logitBias`;
+  let pairs: Array<[number, number]>;
+  if (v instanceof Map) {
+    pairs = [...v.entries()].map(([t, b], i) => [tokenId(t, cols, `${name} key #${i}`), finite(b, `${name}.get(${String(t)})`)]);
+  } else if (v !== null && typeof v === 'object' && 'tokens' in v && 'values' in v) {
+    const o = v as { tokens: ArrayLike<number>; values: ArrayLike<number> };
+    if (!ArrayBuffer.isView(o.tokens) && !Array.isArray(o.tokens)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}.tokens must be an Int32Array or an array, received ${describe(o.tokens)}`);
+    if (!ArrayBuffer.isView(o.values) && !Array.isArray(o.values)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}.values must be an array, received ${describe(o.values)}`);
+    if (o.tokens.length !== o.values.length) throw rangeError(`${name}.values.length = ${o.values.length} is out of range: expected tokens.length = ${o.tokens.length}`);
+    pairs = Array.from({ length: o.tokens.length }, (_, i) => [tokenId(o.tokens[i], cols, `${name}.tokens[${i}]`), finite(o.values[i], `${name}.values[${i}]`)]);
+  } else if (v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)) {
+    pairs = Object.entries(v as Record<string, unknown>).map(([t, b]) => [tokenId(Number(t), cols, `${name} key "${t}"`), finite(b, `${name}[${t}]`)]);
+  } else {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a Map, an object or { tokens, values }, received ${describe(v)}`);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < pairs.length; i++) {
+    if (pairs[i][0] === pairs[i - 1][0]) throw rangeError(`${name}: token ${pairs[i][0]} is listed twice`);
+  }
+  return { idx: Int32Array.from(pairs, (p) => p[0]), val: Float64Array.from(pairs, (p) => p[1]) };
+}
+
+function bannedOf(v: unknown, cols: number, fn: string): Int32Array {
+  if (v === undefined) return EMPTY_I32;
+  const name = `${fn}: options.bannedTokens`;
+  if (!(v instanceof Int32Array) && !Array.isArray(v)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an Int32Array or an array, received ${describe(v)}`);
+  const a = Array.from(v as ArrayLike<number>, (t, i) => tokenId(t, cols, `${name}[${i}]`));
+  return Int32Array.from(new Set(a)).sort();
+}
+
+function historyOf(v: unknown, rows: number, cols: number, fn: string): { hist: Int32Array; off: Int32Array | null } {
+  if (v === undefined) return { hist: EMPTY_I32, off: null };
+  const name = `${fn}: options.previousTokens`;
+  let hist: Int32Array, off: Int32Array;
+  if (Array.isArray(v)) {
+    if (v.length !== rows) throw rangeError(`${name}.length = ${v.length} is out of range: expected rows = ${rows}`);
+    off = new Int32Array(rows + 1);
+    v.forEach((h, r) => {
+      if (!(h instanceof Int32Array) && !Array.isArray(h)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}[${r}] must be an Int32Array or an array, received ${describe(h)}`);
+      off[r + 1] = off[r] + h.length;
+    });
+    hist = new Int32Array(off[rows]);
+    v.forEach((h, r) => hist.set(h as ArrayLike<number>, off[r]));
+    v.forEach((h, r) => {
+      for (let i = 0; i < (h as ArrayLike<number>).length; i++) {
+        const t = (h as ArrayLike<number>)[i];
+        if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${t} is out of range [0, ${cols})`);
+      }
+    });
+  } else if (v !== null && typeof v === 'object' && 'tokens' in v && 'offsets' in v) {
+    const o = v as { tokens: unknown; offsets: unknown };
+    hist = i32(o.tokens, `${name}.tokens`);
+    off = i32(o.offsets, `${name}.offsets`);
+    if (off.length !== rows + 1) throw rangeError(`${name}.offsets.length = ${off.length} is out of range: expected rows + 1 = ${rows + 1}`);
+    if (off[0] !== 0 || off[rows] !== hist.length) throw rangeError(`${name}.offsets must start at 0 and end at tokens.length = ${hist.length}`);
+    for (let r = 0; r < rows; r++) {
+      if (off[r + 1] < off[r]) throw rangeError(`${name}.offsets[${r + 1}] = ${off[r + 1]} is out of range: expected ≥ offsets[${r}] = ${off[r]}`);
+      for (let i = off[r]; i < off[r + 1]; i++) {
+        if (hist[i] < 0 || hist[i] >= cols) throw rangeError(`${name} row ${r}: tokens[${i}] = ${hist[i]} is out of range [0, ${cols})`);
+      }
+    }
+  } else {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an array of Int32Arrays (one per row) or { tokens, offsets }, received ${describe(v)}`);
+  }
+  return { hist, off };
+}
+
+function sampleNextArgs(fn: string, logits: unknown, cols: unknown, opts: unknown) {
+  const x = f32(logits, `${fn}: logits`);
+  const { rows, cols: c } = rowsOf(x, cols, `${fn}: logits`);
+  if (c > 0x7fffffff) throw rangeError(`${fn}: cols = ${c} is out of range: expected at most 2147483647`);
+  const o = options(opts, `${fn}: options`, SAMPLE_NEXT_OPTIONS);
+  const params = new Float64Array(DECODE_PARAMS);
+  params[P.temperature] = o.temperature === undefined ? 1 : nonNegative(o.temperature, `${fn}: options.temperature`);
+  params[P.topK] = o.topK === undefined ? 0 : integer(o.topK, `${fn}: options.topK`, 0);
+  if (o.topP !== undefined) {
+    const p = number(o.topP, `${fn}: options.topP`);
+    if (!(p > 0 && p <= 1)) throw rangeError(`${fn}: options.topP = ${p} is out of range: expected a number in (0, 1]`);
+  }
+  params[P.topP] = o.topP ?? 1;
+  if (o.minP !== undefined) {
+    const p = number(o.minP, `${fn}: options.minP`);
+    if (!(p >= 0 && p <= 1)) throw rangeError(`${fn}: options.minP = ${p} is out of range: expected a number in [0, 1]`);
+  }
+  params[P.minP] = o.minP ?? 0;
+  params[P.repetitionPenalty] = o.repetitionPenalty === undefined ? 1 : positive(o.repetitionPenalty, `${fn}: options.repetitionPenalty`);
+  params[P.presencePenalty] = o.presencePenalty === undefined ? 0 : finite(o.presencePenalty, `${fn}: options.presencePenalty`);
+  params[P.frequencyPenalty] = o.frequencyPenalty === undefined ? 0 : finite(o.frequencyPenalty, `${fn}: options.frequencyPenalty`);
+  const topN = o.topLogProbs === undefined ? 0 : integer(o.topLogProbs, `${fn}: options.topLogProbs`, 0, c);
+  params[P.topN] = topN;
+  const withLp = bool(o.returnLogProbs, `${fn}: options.returnLogProbs`, false) || o.topLogProbs !== undefined;
+  const bias = biasOf(o.logitBias, c, fn);
+  const banned = bannedOf(o.bannedTokens, c, fn);
+  const { hist, off } = historyOf(o.previousTokens, rows, c, fn);
+  const tokens = outI32(o.out, rows, `${fn}: options.out`, [x], `rows = ${rows}`);
+  const greedy = params[P.temperature] === 0;
+  // Greedy needs no randomness; a given Rng still advances by cols words a row, as when sampling.
+  const noRng = greedy && o.rng === undefined && o.seed === undefined && o.rngs === undefined;
+  const streams = noRng ? () => ({ s: { k0: 0, k1: 0, c0: 0, c1: 0, c2: 0, c3: 0 }, perRow: null }) : rowStreams(o, rows, c, fn);
+  const logProbs = withLp ? new Float32Array(rows) : null;
+  const topIdx = topN > 0 ? new Int32Array(rows * topN) : null;
+  const topLp = topN > 0 ? new Float32Array(rows * topN) : null;
+  return { x, cols: c, params, hist, off, bias, banned, tokens, logProbs, topIdx, topLp, streams, withLp };
+}
+
+type Args = ReturnType<typeof sampleNextArgs>;
+
+function result(a: Args): Int32Array | SampleNextResult {
+  if (!a.withLp) return a.tokens;
+  const r: SampleNextResult = { tokens: a.tokens, logProbs: a.logProbs as Float32Array };
+  if (a.topIdx) r.top = { indices: a.topIdx, logProbs: a.topLp as Float32Array };
+  return r;
+}
+
+export function createDecodingApi(k: Kernels) {
+  /**
+   * One next token per row of a language model's logits (rows × cols, row-major), in one fused
+   * pass. The processed logits z and the order of operations (fixed):
+   *
+   * 1. repetition penalty ρ on tokens in the row's previousTokens: z > 0 → z/ρ, else z·ρ
+   *    (CTRL, Keskar et al. 2019; Hugging Face's RepetitionPenaltyLogitsProcessor);
+   * 2. z −= frequencyPenalty·count + presencePenalty for those tokens (OpenAI; the order vLLM uses);
+   * 3. z += logitBias[t]; bannedTokens → −Infinity;
+   * 4. temperature T: p ∝ exp((z − max z)/T);
+   * 5. top-k: the k largest z (ties, −0 and +0 included: lower index first, as `topk`);
+   * 6. top-p on the distribution left by top-k: keep a token when the tokens *strictly* more
+   *    probable than it sum to less than p (so tied tokens stay or go together);
+   * 7. min-p on the distribution left by top-p: keep p ≥ minP · max p;
+   * 8. sample from what is left (Gumbel-max: argmax (z − max z)/T + G, G the full-word Gumbel of
+   *    the column's Philox word; ties to the lower index). temperature 0 returns the most probable
+   *    token instead (its log-probabilities are those of T = 1).
+   *
+   * Exactness: every deciding quantity is computed in float64 with fixed exp/log polynomials
+   * (logitkit/reference detExp, detLog), so the token is identical on every backend and tier for
+   * a seed, and its distribution is exactly that of sort → cut → sample. No sort of the
+   * vocabulary: a bounded candidate set (heap/threshold selection) covers top-k, top-p and min-p.
+   *
+   * Draws: every row consumes cols words (row-major, one per column, as sampleCategorical, whose
+   * tokens it reproduces with temperature alone), reserved when the call is made; `rngs` gives
+   * each row its own stream (a batch's rows stay reproducible as requests join and leave).
+   *
+   * Bad input: RangeError naming the row and argument (topP outside (0, 1], minP outside [0, 1],
+   * negative topK, repetitionPenalty ≤ 0, out-of-range token ids). A row with nothing left (every
+   * token masked or banned) or with a NaN or +Infinity logit gives token −1 (logProb NaN), as the
+   * other samplers' sentinel.
+   * @param logits A language model's logits, rows × cols row-major (not modified).
+   * @param cols The vocabulary size (an integer in [1, 2³¹ − 1]); logits.length must be a multiple of it.
+   * @param opts The processors — `temperature` (default 1, ≥ 0), `topK` (integer ≥ 0, 0 = off),
+   *   `topP` ((0, 1], default 1 = off), `minP` ([0, 1], default 0 = off), `repetitionPenalty`
+   *   (> 0, default 1 = off), `presencePenalty` and `frequencyPenalty` (finite, default 0),
+   *   `logitBias`, `bannedTokens`, `previousTokens` (one history per row) — the randomness, `rng`,
+   *   `seed` or `rngs` (exactly one, one Rng per row for `rngs`; none needed with temperature 0),
+   *   and the outputs: `out` (an Int32Array of rows), `returnLogProbs`, `topLogProbs` (n in [0, cols]).
+   * @returns The token of each row (an Int32Array of rows; −1 for a row with nothing left), or
+   *   `{ tokens, logProbs, top? }` with `returnLogProbs` or `topLogProbs`.
+   * @example sampleNext(logits, 128256, { temperature: 0.8, topK: 50, topP: 0.95, repetitionPenalty: 1.1, previousTokens, seed: 1 })
+   */
+  function sampleNext(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): SampleNextResult;
+  function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array;
+  function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array | SampleNextResult {
+    const a = sampleNextArgs('sampleNext', logits, cols, opts);
+    const { s, perRow } = a.streams();
+    k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned, a.tokens, a.logProbs, a.topIdx, a.topLp,
+      s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+    return result(a);
+  }
+
+  /**
+   * `sampleNext` off the JS thread; the Rng advances when the call is made. The buffers stay
+   * referenced until it settles; do not transfer them meanwhile. Same tokens as `sampleNext`
+   * for the same Rng state.
+   * @param logits A language model's logits, rows × cols row-major (not modified).
+   * @param cols The vocabulary size (an integer in [1, 2³¹ − 1]); logits.length must be a multiple of it.
+   * @param opts As for `sampleNext`: the processors — `temperature` (default 1, ≥ 0), `topK` (integer ≥ 0, 0 = off),
+   *   `topP` ((0, 1], default 1 = off), `minP` ([0, 1], default 0 = off), `repetitionPenalty`
+   *   (> 0, default 1 = off), `presencePenalty` and `frequencyPenalty` (finite, default 0),
+   *   `logitBias`, `bannedTokens`, `previousTokens` (one history per row) — the randomness, `rng`,
+   *   `seed` or `rngs` (exactly one, one Rng per row for `rngs`; none needed with temperature 0),
+   *   and the outputs: `out` (an Int32Array of rows), `returnLogProbs`, `topLogProbs` (n in [0, cols]).
+   * @returns A promise of what `sampleNext` returns.
+   * @example await sampleNextAsync(logits, cols, { topP: 0.9, seed: 2 })
+   */
+  function sampleNextAsync(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): Promise<SampleNextResult>;
+  function sampleNextAsync(logits: Float32Array, cols: number, opts?: SampleNextOptions): Promise<Int32Array>;
+  async function sampleNextAsync(logits: Float32Array, cols: number, opts?: SampleNextOptions): Promise<Int32Array | SampleNextResult> {
+    const a = sampleNextArgs('sampleNextAsync', logits, cols, opts);
+    const { s, perRow } = a.streams();
+    await k.sampleNextAsync(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned, a.tokens, a.logProbs, a.topIdx,
+      a.topLp, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+    return result(a);
+  }
+
+  /**
+   * A LogitsProcessor-style stateful sampler for a generation loop: it keeps each row's
+   * history and feeds it to the penalties. `next(logits, cols)` samples one token per row and
+   * appends it; `reset()` clears the histories. The options are those of `sampleNext` (checked
+   * on each `next`), except that the histories replace `previousTokens` and there are no
+   * outputs to configure; a `seed` makes one Rng that successive `next` calls continue.
+   * @param opts `prompt` (each row's tokens before generation, for the penalties; rows without
+   *   one start empty), the processors of `sampleNext` (`temperature`, `topK`, `topP`, `minP`,
+   *   `repetitionPenalty`, `presencePenalty`, `frequencyPenalty`, `logitBias`, `bannedTokens`)
+   *   and `rng`, `seed` or `rngs` (at most one; none needed with temperature 0).
+   * @returns A Decoder: `next(logits, cols)`, `histories`, `reset()`.
+   * @example const d = decoder({ temperature: 0.7, topP: 0.9, repetitionPenalty: 1.1, seed: 1 }); const t = d.next(logits, vocab)
+   */
+  function decoder(opts: DecoderOptions = {}): Decoder {
+    const o = options(opts, 'decoder: options', DECODER_OPTIONS);
+    const { seed, prompt, ...rest } = o;
+    const rng = rest.rng ?? (rest.rngs === undefined && seed !== undefined ? new Rng(seed) : undefined);
+    let histories: number[][] = prompt ? prompt.map((p) => Array.from(p)) : [];
+    return {
+      next(logits: Float32Array, cols: number): Int32Array {
+        const rows = Math.floor(logits.length / cols) || 0;
+        while (histories.length < rows) histories.push([]);
+        const previousTokens = histories.slice(0, rows).map((h) => Int32Array.from(h));
+        const t = sampleNext(logits, cols, { ...rest, rng, previousTokens, returnLogProbs: false, topLogProbs: undefined });
+        for (let r = 0; r < rows; r++) if (t[r] >= 0) histories[r].push(t[r]);
+        return t;
+      },
+      get histories() {
+        return histories;
+      },
+      reset() {
+        histories = [];
+      },
+    };
+  }
+
+  return { sampleNext, sampleNextAsync, decoder };
+}
+
