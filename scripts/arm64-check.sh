@@ -6,8 +6,10 @@
 #   2. the suite's family and dispatch tests run on it, with LOGITKIT_BACKEND=native (a load
 #      failure is an error, never a silent fallback) and PREBUILDS_ONLY=1 (an x86 build/ in the
 #      tree is never picked): the whole subset on the neon tier, three files on the scalar tier.
-# Measured: 708 tests on neon, vitest 579 s wall on a 2-core machine at load average ~11
-# (3 min 41 s of CPU); expect about 4 min on an idle 2-core runner, 5-6 min with scalar.
+# Measured (2-core machine at load average ~11): six families, 708 tests on neon, vitest 579 s
+# wall (3 min 41 s of CPU); the scalar pass 435 tests, 416 s wall (1 min 23 s CPU); the three
+# later families (calibration, nce, decoding) add 124 tests, about 90 s wall. Expect about 5 min
+# for neon and 2 min for scalar on an idle 2-core runner.
 # The subset: every family's test file, the vector-math accuracy sweep (simd), the shared
 # numerics/options/pool tests and the family list. Left out, because they spawn child
 # processes with process.execPath (an ARM64 binary the kernel cannot exec without binfmt_misc)
