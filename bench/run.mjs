@@ -34,6 +34,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 const require = createRequire(import.meta.url);
 
+// The command that runs a child node: this node, or LOGITKIT_BENCH_NODE (space-separated) when
+// the bench itself runs under an emulator (scripts/arm64-check.sh: `qemu-aarch64-static -L
+// /usr/aarch64-linux-gnu …/node`), where process.execPath is a binary the host cannot exec.
+const NODE_CMD = process.env.LOGITKIT_BENCH_NODE ? process.env.LOGITKIT_BENCH_NODE.trim().split(/\s+/) : [process.execPath];
+
 
 // ------------------------------------------------------------------------------------------
 // command line
@@ -545,7 +550,7 @@ async function childMain() {
  */
 function runChild(argv, outFile, caseTimeoutS) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(NODE_CMD[0], [...NODE_CMD.slice(1), ...argv], { stdio: ['ignore', 'inherit', 'inherit'] });
     let hung = false;
     const timer = setInterval(() => {
       let data;
@@ -573,7 +578,7 @@ function runChild(argv, outFile, caseTimeoutS) {
 function probeLogitkit() {
   const f = path.join(libRoot, 'dist', 'index.cjs');
   if (!fs.existsSync(f)) return { error: 'not built yet (dist/index.cjs missing; npm run build)' };
-  const r = spawnSync(process.execPath, ['-e', `const lk = require(${JSON.stringify(f)}); console.log(JSON.stringify(typeof lk.backend === 'function' ? lk.backend() : null))`], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(NODE_CMD[0], [...NODE_CMD.slice(1), '-e', `const lk = require(${JSON.stringify(f)}); console.log(JSON.stringify(typeof lk.backend === 'function' ? lk.backend() : null))`], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) return { error: `failed to load dist/index.cjs: ${r.signal ? `killed by ${r.signal}` : (r.stderr || '').trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit ${r.status}`}` };
   const warning = (r.stderr || '').trim();
   try {

@@ -14,10 +14,10 @@ if (native?.adviseHugePages && process.env.LOGITKIT_HUGEPAGES !== '0') setHugePa
 export interface BackendInfo {
   /** 'native' when the addon runs the kernels, 'js' for the TypeScript reference. */
   name: 'native' | 'js';
-  /** The CPU tier in use ('scalar' for the js backend). */
-  isa: 'avx512' | 'avx2' | 'scalar';
+  /** The CPU tier in use: 'avx512' or 'avx2' on x86-64, 'neon' on ARM64, 'scalar' anywhere (and for the js backend). */
+  isa: 'avx512' | 'avx2' | 'neon' | 'scalar';
   /** The best tier this CPU and OS support, before the LOGITKIT_ISA cap (native only: absent on 'js'). */
-  cpuIsa?: 'avx512' | 'avx2' | 'scalar';
+  cpuIsa?: 'avx512' | 'avx2' | 'neon' | 'scalar';
   /** True only when logitkit_cuda.so loaded and reports a CUDA device (README, "CUDA"). */
   cuda: boolean;
   /** The CUDA device (name, compute capability, driver version), or the reason there is none. */

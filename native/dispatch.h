@@ -4,7 +4,8 @@
 #include "families.def"
 #undef LK_FAMILY_HEADERS
 
-enum class Isa { scalar = 0, avx2 = 1, avx512 = 2 };
+// Every tier of every architecture has a name; only LK_TIERS (kernels/family.h) are built.
+enum class Isa { scalar = 0, avx2 = 1, avx512 = 2, neon = 3 };
 
 struct Dispatch {
   Isa isa;
@@ -14,7 +15,7 @@ struct Dispatch {
 #undef LK_FAMILY
 };
 
-// Detects the CPU (CPUID + XGETBV), applies the LOGITKIT_ISA cap, fills the table.
+// Detects the CPU (CPUID + XGETBV on x86-64; NEON is baseline on AArch64), applies the LOGITKIT_ISA cap, fills the table.
 // Returns false with `error` set when a family's table has a field that its tier left unset
 // (named as "<family>.<field>"); sets `warning` when LOGITKIT_ISA names no tier.
 bool lk_dispatch_init(const char* cap, const char** error, const char** warning);

