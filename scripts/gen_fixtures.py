@@ -36,7 +36,7 @@ Conventions
   numbers and are written as the strings "Infinity", "-Infinity" and "NaN" (the spellings
   that JavaScript's Number() accepts). -0.0 is kept as -0.0. Integers (labels, indices,
   Philox words) are plain JSON integers (all < 2**53).
-* Where logitkit's API contract (API.md) deliberately departs from torch, the plain
+* Where logitkit's API contract (the README) deliberately departs from torch, the plain
   fields hold the contract's value, the ``F32`` fields still hold torch's raw output, torch's
   raw float64 output is under ``torch`` and the case says so in ``note``.
 """
