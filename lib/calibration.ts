@@ -6,7 +6,7 @@
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 import type { Reduction } from './kernels/xent.js';
-import { bool, describe, f32, i32, integer, nonNegative, optionKeys, options, outF32, outI32, overlaps, positive, rowsOf } from './validate.js';
+import { bool, describe, f32, i32, integer, nonNegative, optionKeys, options, outF32, outI32, overlaps, positive, rowsOf, reductionOf } from './validate.js';
 
 export interface EntropyOptions {
   /** Entropy of softmax(x / temperature) (default 1). Finite, > 0. */
@@ -149,15 +149,6 @@ export interface GaussianKLResult<TLoss extends number | Float32Array = number |
   /** ∂loss/∂μ₂ and ∂loss/∂logVar₂ (the general form only). */
   gradMu2?: Float32Array;
   gradLogVar2?: Float32Array;
-}
-
-const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
-
-function reductionOf(v: unknown, name: string): Reduction {
-  if (v === undefined) return 'mean';
-  if (typeof v !== 'string') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a string, received ${describe(v)}`);
-  if (!REDUCTIONS.includes(v as Reduction)) throw rangeError(`${name} = ${JSON.stringify(v)} is out of range: expected 'mean', 'sum' or 'none'`);
-  return v as Reduction;
 }
 
 function invTemperature(v: unknown, name: string): number {

@@ -6,7 +6,7 @@ import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 import type { Reduction } from './kernels/xent.js';
 import { rngFrom, type Rng } from './rng.js';
-import { describe, f32, i32, integer, number, optionKeys, options, outF32, outI32, overlaps } from './validate.js';
+import { describe, f32, i32, integer, number, optionKeys, options, outF32, outI32, overlaps, reductionOf } from './validate.js';
 
 export interface NceLogitsOptions {
   /** Output buffer (scores.length); may be `scores` itself. */
@@ -58,15 +58,6 @@ export interface SkipGramStepOptions {
   seed?: number | bigint;
   /** Output buffer for the noise words drawn (pairs × k): noise[p·k + j] is pair p's j-th. */
   noise?: Int32Array;
-}
-
-const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
-
-function reductionOf(v: unknown, name: string): Reduction {
-  if (v === undefined) return 'mean';
-  if (typeof v !== 'string') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a string, received ${describe(v)}`);
-  if (!REDUCTIONS.includes(v as Reduction)) throw rangeError(`${name} = ${JSON.stringify(v)} is out of range: expected 'mean', 'sum' or 'none'`);
-  return v as Reduction;
 }
 
 function kOf(k: unknown, name: string): number {

@@ -254,6 +254,16 @@ export function outI32(out: unknown, length: number, name: string, inputs: Array
   return o;
 }
 
+/** The `reduction` option of the losses: 'mean' (the default), 'sum' or 'none'. */
+export function reductionOf(v: unknown, name: string): 'mean' | 'sum' | 'none' {
+  if (v === undefined) return 'mean';
+  if (typeof v !== 'string') throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a string, received ${describe(v)}`);
+  if (v !== 'mean' && v !== 'sum' && v !== 'none') {
+    throw rangeError(`${name} = ${JSON.stringify(v)} is out of range: expected 'mean', 'sum' or 'none'`);
+  }
+  return v;
+}
+
 export function sameLength(a: { length: number }, b: { length: number }, nameA: string, nameB: string): void {
   if (a.length !== b.length) {
     throw rangeError(`${nameB}.length = ${b.length} is out of range: expected ${nameA}.length = ${a.length}`);

@@ -3,7 +3,7 @@
 import { freshF32 } from './alloc.js';
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
-import { describe, f32, i32, integer, nonNegative, number, optionKeys, options, outF32, overlaps } from './validate.js';
+import { describe, f32, i32, integer, nonNegative, number, optionKeys, options, outF32, overlaps, reductionOf } from './validate.js';
 
 import type { Reduction } from './kernels/xent.js';
 
@@ -89,19 +89,6 @@ const CE_OPTIONS = optionKeys<SoftmaxCrossEntropyOptions>({
   cols: true, reduction: true, ignoreIndex: true, labelSmoothing: true, classWeights: true, zLoss: true, grad: true,
 });
 const BCE_OPTIONS = optionKeys<BinaryCrossEntropyOptions>({ reduction: true, posWeight: true, grad: true });
-
-const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
-
-function reductionOf(v: unknown, name: string): Reduction {
-  if (v === undefined) return 'mean';
-  if (typeof v !== 'string') {
-    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a string, received ${describe(v)}`);
-  }
-  if (!REDUCTIONS.includes(v as Reduction)) {
-    throw rangeError(`${name} = ${JSON.stringify(v)} is out of range: expected 'mean', 'sum' or 'none'`);
-  }
-  return v as Reduction;
-}
 
 /** Every element finite and ≥ 0. */
 function nonNegativeElements(a: Float32Array, name: string): void {
