@@ -11,6 +11,16 @@ export const kernels: Kernels = native ?? referenceKernels;
 // LOGITKIT_HUGEPAGES=0 turns the advice off (README, "Performance").
 if (native?.adviseHugePages && process.env.LOGITKIT_HUGEPAGES !== '0') setHugePageAdvice(native.adviseHugePages.bind(native));
 
+/** Freed blocks up to this size are kept for reuse instead of unmapped (README, "Performance"). */
+export const KEEP_BLOCK_BYTES = 64 << 20;
+/** At most this much freed memory at the heap top is kept instead of returned to the system. */
+export const KEEP_TRIM_BYTES = 128 << 20;
+// A fresh output of a repeated call reuses the memory its predecessor freed instead of
+// faulting in (and having the OS zero) new pages: that is what puts the default call within
+// reach of `out` (README, "Performance"). LOGITKIT_MALLOC=system leaves the allocator as it was.
+const mallocTuned =
+  !!native?.keepLargeBlocks && process.env.LOGITKIT_MALLOC !== 'system' && native.keepLargeBlocks(KEEP_BLOCK_BYTES, KEEP_TRIM_BYTES);
+
 export interface BackendInfo {
   /** 'native' when the addon runs the kernels, 'js' for the TypeScript reference. */
   name: 'native' | 'js';
@@ -24,6 +34,11 @@ export interface BackendInfo {
   cudaInfo: CudaInfo;
   threads: number;
   version: string;
+  /**
+   * Whether the native addon raised glibc's mmap and trim thresholds at load so that large
+   * fresh outputs reuse freed memory (false on the js backend, off glibc, with LOGITKIT_MALLOC=system).
+   */
+  keepsFreedMemory: boolean;
   /** Why the native addon is not in use (one line; 'js' only, absent with LOGITKIT_BACKEND=js). */
   reason?: string;
   /** The binary in use (native), or on 'js' the one that failed to load, when one was found. */
@@ -47,16 +62,16 @@ export function cudaInfo(): CudaInfo {
  * TypeScript reference, and why, when the addon was wanted but could not load (the full
  * diagnostic was emitted once as a `LOGITKIT_NATIVE_UNAVAILABLE` warning).
  * @example
- * lk.backend() // { name: 'native', isa: 'avx2', cpuIsa: 'avx2', cuda: false, threads: 2, version: '0.1.0', path: '…/logitkit.node' }
+ * lk.backend() // { name: 'native', isa: 'avx2', cpuIsa: 'avx2', cuda: false, threads: 2, keepsFreedMemory: true, version: '0.1.0', path: '…/logitkit.node' }
  */
 export function backend(): BackendInfo {
   if (native) {
     const b = native.backend();
-    const info: BackendInfo = { name: 'native', isa: b.isa, cpuIsa: b.cpuIsa, cuda: cudaInfo().available, cudaInfo: cudaInfo(), threads: b.threads, version: VERSION };
+    const info: BackendInfo = { name: 'native', isa: b.isa, cpuIsa: b.cpuIsa, cuda: cudaInfo().available, cudaInfo: cudaInfo(), threads: b.threads, keepsFreedMemory: mallocTuned, version: VERSION };
     if (loaded.path) info.path = loaded.path;
     return info;
   }
-  const info: BackendInfo = { name: 'js', isa: 'scalar', cuda: false, cudaInfo: cudaInfo(), threads: jsThreads, version: VERSION };
+  const info: BackendInfo = { name: 'js', isa: 'scalar', cuda: false, cudaInfo: cudaInfo(), threads: jsThreads, keepsFreedMemory: false, version: VERSION };
   if (loaded.error) info.reason = `${loaded.failure ?? 'load-error'}: ${loaded.cause ?? loaded.error.split('\n')[0]}`;
   if (loaded.path) info.path = loaded.path;
   return info;

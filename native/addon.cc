@@ -3,6 +3,9 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <cstdlib>
 #include <mutex>
@@ -58,6 +61,34 @@ Napi::Value AdviseHugePages(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), advised);
 }
 
+// Fresh outputs are only as fast as `out` when their memory was used before: a fresh mapping
+// costs a page fault and the kernel's zeroing of every page on its first write (about 1 ms per
+// 32 MB here, as much as a log-softmax pass). glibc serves a block above its mmap threshold
+// (adaptive, capped at 32 MB) from a fresh mapping and unmaps it on free, and gives the heap
+// top back once more than the trim threshold is free, so every large output of a loop pays
+// that again. Raising both (to `mmap_bytes` and `trim_bytes`) keeps freed blocks for reuse:
+// the cost is up to `trim_bytes` of freed memory kept by the process instead of returned to
+// the system (README, "Performance"; LOGITKIT_MALLOC=system skips this). Process-wide, so
+// once; glibc only (musl and others have no such knobs, and their outputs fault as before).
+Napi::Value KeepLargeBlocks(const Napi::CallbackInfo& info) {
+  int64_t mmap_bytes = lk::count(info, 0, "mmapBytes");
+  int64_t trim_bytes = lk::count(info, 1, "trimBytes");
+  bool kept = false;
+#if defined(__GLIBC__)
+  static std::once_flag once;
+  static bool ok = false;
+  std::call_once(once, [&] {
+    ok = mmap_bytes <= (int64_t(1) << 30) && trim_bytes <= (int64_t(1) << 31) &&
+         mallopt(M_MMAP_THRESHOLD, int(mmap_bytes)) == 1 && mallopt(M_TRIM_THRESHOLD, int(trim_bytes)) == 1;
+  });
+  kept = ok;
+#else
+  (void)mmap_bytes;
+  (void)trim_bytes;
+#endif
+  return Napi::Boolean::New(info.Env(), kept);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // The table and pool are process-wide: worker_threads that load the addon share them.
   static std::once_flag once;
@@ -73,6 +104,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
+  exports.Set("keepLargeBlocks", Napi::Function::New(env, KeepLargeBlocks, "keepLargeBlocks"));
 #define LK_FAMILY(name, Struct, TABLE) lk::register_##name(env, exports);
 #include "families.def"
 #undef LK_FAMILY

@@ -27,6 +27,8 @@ export interface NativeBinding extends Kernels {
   cuda?: CudaDriver;
   /** madvise(MADV_HUGEPAGE) on the 2 MB-aligned interior of a fresh output (lib/alloc.ts); true when advised. */
   adviseHugePages?(b: ArrayBuffer): boolean;
+  /** glibc's mallopt(M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), once per process (lib/backend.ts); true when set. */
+  keepLargeBlocks?(mmapBytes: number, trimBytes: number): boolean;
   /** Set when LOGITKIT_ISA named no tier (the CPU's best tier is used). */
   initWarning?: string;
   /** The tier's raw vector exp / log / log1p (accuracy tests only). */

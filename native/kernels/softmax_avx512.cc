@@ -2,6 +2,7 @@
 #include "softmax.h"
 
 #include <cmath>
+#include <cstdlib>  // TEMP
 
 #include "../simd/vec_avx512.h"
 

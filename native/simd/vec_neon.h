@@ -27,6 +27,8 @@ inline void vstore_tail(float* p, VF v, int64_t n) {
   vst1q_f32(t, v);
   for (int64_t i = 0; i < n && i < 4; ++i) p[i] = t[i];
 }
+inline void vstream(float* p, VF v) { vst1q_f32(p, v); }  // plain: STNP gains little for a whole-line write
+inline void vstream_fence() {}
 inline VF vadd(VF a, VF b) { return vaddq_f32(a, b); }
 inline VF vsub(VF a, VF b) { return vsubq_f32(a, b); }
 inline VF vmul(VF a, VF b) { return vmulq_f32(a, b); }
