@@ -146,7 +146,7 @@ function historyOf(v: unknown, rows: number, cols: number, fn: string): { hist: 
     lists.forEach((h, r) => {
       for (let i = 0; i < h.length; i++) {
         const t = h[i];
-        if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${describe(t)} is out of range [0, ${cols})`);
+        if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${typeof t === 'number' ? t : describe(t)} is out of range [0, ${cols})`);
       }
       off[r + 1] = off[r] + h.length;
     });
