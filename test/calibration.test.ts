@@ -509,3 +509,34 @@ describe('bad input', () => {
     expect(() => k.confidence(x, 3, 1, new Float32Array(2), new Int32Array(1))).toThrow(RangeError);
   });
 });
+
+describe(`found by the property tests (${TIER} and the reference)`, () => {
+  test('klUniform of huge logits does not cancel: seven equal logits of 1e30 give 0 on every path', () => {
+    const x = new Float32Array(7).fill(1e30);
+    for (const api of [lk, ref]) {
+      for (const o of [{}, { grad: false }, { grad: new Float32Array(7), accumulate: true }] as const) {
+        expect((api.klUniform(x, 7, { ...o, reduction: 'none' }).loss as Float32Array)[0], JSON.stringify(o)).toBe(0);
+      }
+      // [1e30, 1e30 − ulp, …]: mean(m − x) + log Σ exp(x − m) − log C, not lse − mean(x).
+      const y = new Float32Array([1e30, Math.fround(1e30 * (1 - 2 ** -23)), 1e30]);
+      const d = y[0] - y[1];  // ≈ 1.2e23: p ≈ (½, 0, ½)
+      const want = d / 3 + Math.log(2) - Math.log(3);
+      expectClose(api.klUniform(y, 3, { reduction: 'none', grad: false }).loss as Float32Array, [want], { rel: 1e-6 }, 'near-equal huge');
+      expectClose(api.klUniform(y, 3, { reduction: 'none' }).loss as Float32Array, [want], { rel: 1e-6 }, 'near-equal huge, with grad');
+      // A masked entry: p = 0 there, KL(U‖p) = +Infinity.
+      expect((api.klUniform(new Float32Array([1, -Infinity, 2]), 3, { reduction: 'none', grad: false }).loss as Float32Array)[0]).toBe(Infinity);
+    }
+  });
+
+  test('gaussianKL: a NaN mean gives NaN (it gave 0 on the AVX2 / AVX-512 tiers)', () => {
+    const f = (a: number[]) => new Float32Array(a);
+    for (const api of [lk, ref]) {
+      const r = api.gaussianKL(f([NaN, 1]), f([0, 0]), { reduction: 'none', dim: 1 });
+      expect(Array.from(r.loss as Float32Array)).toEqual([NaN, 0.5]);
+      expect(Array.from(r.gradMu!)).toEqual([NaN, 1]);
+      const g = api.gaussianKL(f([1, 1]), f([0, 0]), f([NaN, 0]), f([0, 0]), { reduction: 'none', dim: 1 });
+      expect(Array.from(g.loss as Float32Array)).toEqual([NaN, 0.5]);
+      expect(Array.from(g.gradMu2!)).toEqual([NaN, -1]);
+    }
+  });
+});
