@@ -7,7 +7,7 @@ import { native } from '../lib/native.js';
 import * as ref from '../lib/reference/index.js';
 import * as refk from '../lib/reference/xent.js';
 import type { Reduction, SoftmaxCrossEntropyOptions } from '../lib/xent.js';
-import { detached, expectClose, expectError, fixture, LENGTHS, randomF32, TIER, unaligned } from './helpers.js';
+import { detached, expectClose, expectError, expectSameArray, fixture, LENGTHS, randomF32, TIER, unaligned } from './helpers.js';
 
 const fx = fixture('cross_entropy');
 const f32 = (a: number[]) => new Float32Array(a);
@@ -192,11 +192,11 @@ describe(`softmaxCrossEntropy: native vs reference (${TIER})`, () => {
         const inPlace = unaligned(x);
         const r = lk.softmaxCrossEntropy(inPlace, labels, { ...o, grad: inPlace });
         expect(r.grad).toBe(inPlace);
-        expect(Array.from(inPlace)).toEqual(Array.from(sep.grad!));
+        expectSameArray(inPlace, sep.grad!);
         expect(r.loss).toBe(sep.loss);
         const out = new Float32Array(x.length).fill(NaN);
         expect(lk.softmaxCrossEntropy(x, labels, { ...o, grad: out }).grad).toBe(out);
-        expect(Array.from(out)).toEqual(Array.from(sep.grad!));
+        expectSameArray(out, sep.grad!);
       }
     }
   });
@@ -362,7 +362,7 @@ describe('gradient = finite differences of the float64 reference', () => {
             // In place on the float64 reference: the gradient overwrites the logits.
             const inPlace = x.slice();
             refk.softmaxCrossEntropy(inPlace, labels, cols, -100, eps, weights, zLoss, reduction, inPlace, new Float64Array(rows), null, new Float64Array(1));
-            expect(Array.from(inPlace)).toEqual(Array.from(g));
+            expectSameArray(inPlace, g);
           }
         }
       }
@@ -442,7 +442,7 @@ describe(`binaryCrossEntropyWithLogits: native vs reference (${TIER})`, () => {
     const v = unaligned(x);
     const r = lk.binaryCrossEntropyWithLogits(v, unaligned(t), { posWeight: unaligned(pw), grad: v });
     expect(r.grad).toBe(v);
-    expect(Array.from(v)).toEqual(Array.from(want.grad));
+    expectSameArray(v, want.grad);
     expect(r.loss).toBe(want.loss);
   });
 });
@@ -475,12 +475,12 @@ describe('threads and async', () => {
       lk.softmaxCrossEntropyAsync(x, labels, { zLoss: 0.01 }),
       lk.softmaxCrossEntropyAsync(inPlace, labels, { ...o, grad: inPlace }),
     ]);
-    expect(Array.from(a.loss)).toEqual(Array.from(sync.loss));
-    expect(Array.from(a.grad!)).toEqual(Array.from(sync.grad!));
-    expect(Array.from(a.lse)).toEqual(Array.from(sync.lse));
+    expectSameArray(a.loss, sync.loss);
+    expectSameArray(a.grad!, sync.grad!);
+    expectSameArray(a.lse, sync.lse);
     expect(b.loss).toBe(lk.softmaxCrossEntropy(x, labels, { zLoss: 0.01 }).loss);
     expect(c.grad).toBe(inPlace);
-    expect(Array.from(inPlace)).toEqual(Array.from(sync.grad!));
+    expectSameArray(inPlace, sync.grad!);
   });
 
   test('async validation errors are rejections', async () => {
