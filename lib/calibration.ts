@@ -6,7 +6,7 @@
 import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 import type { Reduction } from './kernels/xent.js';
-import { bool, describe, f32, i32, integer, nonNegative, optionKeys, options, outF32, outI32, overlaps, positive, rowsOf, reductionOf } from './validate.js';
+import { bool, describe, f32, i32, integer, isDetached, isTypedArrayOf, nonNegative, optionKeys, options, outF32, outI32, overlaps, positive, rowsOf, reductionOf } from './validate.js';
 
 export interface EntropyOptions {
   /** Entropy of softmax(x / temperature) (default 1). Finite, > 0. */
@@ -248,10 +248,11 @@ export function createCalibrationApi(k: Kernels) {
     const accumulate = bool(o.accumulate, 'klUniform: options.accumulate', false);
     let mask: Uint8Array | null = null;
     if (o.mask !== undefined) {
-      if (!(o.mask instanceof Uint8Array)) {
+      if (!isTypedArrayOf(o.mask, 'Uint8Array')) {
         throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `klUniform: options.mask must be a Uint8Array, received ${describe(o.mask)}`);
       }
-      mask = o.mask;
+      mask = o.mask as Uint8Array;
+      if (isDetached(mask)) throw typeError('ERR_LOGITKIT_DETACHED', 'klUniform: options.mask is backed by a detached ArrayBuffer');
       if (mask.length !== rows) throw rangeError(`klUniform: options.mask.length = ${mask.length} is out of range: expected rows = ${rows}`);
     }
     let grad: Float32Array | null;
@@ -311,11 +312,16 @@ export function createCalibrationApi(k: Kernels) {
    * @example const { temperature, temperatureStdErr, converged } = fitTemperatureInfo(valLogits, valLabels)
    */
   function fitTemperatureInfo(logits: Float32Array, labels: Int32Array, opts?: FitTemperatureOptions): FitTemperatureResult {
-    const o = options<FitTemperatureOptions>(opts, 'fitTemperature: options', FITTEMPERATUREOPTIONS_KEYS);
-    const ignore = ignoreIndexOf(o.ignoreIndex, 'fitTemperature: options.ignoreIndex');
-    const maxIter = o.maxIter === undefined ? 50 : integer(o.maxIter, 'fitTemperature: options.maxIter', 1, 10_000);
-    const tol = o.tol === undefined ? 1e-7 : positive(o.tol, 'fitTemperature: options.tol');
-    const { x, y, cols } = labelled('fitTemperature', logits, labels, ignore);
+    return fit('fitTemperatureInfo', logits, labels, opts);
+  }
+
+  /** fitTemperatureInfo under the name of the function called (errors name it). */
+  function fit(fn: string, logits: unknown, labels: unknown, opts: unknown): FitTemperatureResult {
+    const o = options<FitTemperatureOptions>(opts, `${fn}: options`, FITTEMPERATUREOPTIONS_KEYS);
+    const ignore = ignoreIndexOf(o.ignoreIndex, `${fn}: options.ignoreIndex`);
+    const maxIter = o.maxIter === undefined ? 50 : integer(o.maxIter, `${fn}: options.maxIter`, 1, 10_000);
+    const tol = o.tol === undefined ? 1e-7 : positive(o.tol, `${fn}: options.tol`);
+    const { x, y, cols } = labelled(fn, logits, labels, ignore);
     const s = new Float64Array(5);
     const result = (beta: number, nll: number, it: number, converged: boolean, h: number): FitTemperatureResult => {
       const se = h > 0 && Number.isFinite(beta) && beta > 0 ? 1 / Math.sqrt(h) : NaN;
@@ -382,7 +388,7 @@ export function createCalibrationApi(k: Kernels) {
    * @example const T = fitTemperature(valLogits, valLabels); softmax(testLogits, C, { temperature: T })
    */
   function fitTemperature(logits: Float32Array, labels: Int32Array, opts?: FitTemperatureOptions): number {
-    return fitTemperatureInfo(logits, labels, opts).temperature;
+    return fit('fitTemperature', logits, labels, opts).temperature;
   }
 
   /**
@@ -562,6 +568,9 @@ export function reliabilityDiagramSvg(d: ReliabilityDiagram, opts?: ReliabilityS
   const H = o.height === undefined ? 360 : positive(o.height, 'reliabilityDiagramSvg: options.height');
   if (!d || !(d.edges instanceof Float64Array) || !(d.accuracy instanceof Float64Array)) {
     throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `reliabilityDiagramSvg: diagram must be a reliabilityDiagram result, received ${describe(d)}`);
+  }
+  if (o.title !== undefined && typeof o.title !== 'string') {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `reliabilityDiagramSvg: options.title must be a string, received ${describe(o.title)}`);
   }
   const title = o.title ?? 'Reliability diagram';
   const L = 48, R = 12, T = 30, B = 44;

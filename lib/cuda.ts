@@ -7,7 +7,7 @@ import { freshF32, freshI32, freshU32 } from './alloc.js';
 import type { LogitkitError, LogitkitErrorCode } from './errors.js';
 import { rangeError, typeError } from './errors.js';
 import { isRng, rngFrom, type Rng, type StreamStart } from './rng.js';
-import { bool, describe, f32, finite, integer, number, optionKeys, options, positive } from './validate.js';
+import { bool, describe, f32, finite, integer, isDetached, isTypedArrayOf, number, optionKeys, options, positive } from './validate.js';
 
 import type { CudaDriver, CudaInfo } from './kernels/cuda.js';
 
@@ -39,6 +39,7 @@ const BYTES: Record<DType, number> = { float32: 4, int32: 4, uint32: 4, float64:
 /** The host typed array of a CudaArray's element type. */
 export type HostOf<D extends DType> = D extends 'float32' ? Float32Array : D extends 'int32' ? Int32Array : D extends 'uint32' ? Uint32Array : Float64Array;
 // Host results come from lib/alloc.ts like every other output (float64 is internal: row losses).
+const HOST_TYPE: Record<DType, string> = { float32: 'Float32Array', int32: 'Int32Array', uint32: 'Uint32Array', float64: 'Float64Array' };
 function hostArray<D extends DType>(dtype: D, n: number): HostOf<D> {
   const a = dtype === 'float32' ? freshF32(n) : dtype === 'int32' ? freshI32(n) : dtype === 'uint32' ? freshU32(n) : new Float64Array(n);
   return a as HostOf<D>;
@@ -57,8 +58,8 @@ export function mapCudaError(e: unknown, fn: string): unknown {
   return err;
 }
 
-function unavailable(fn: string, reason: string | undefined): Error {
-  const e = new Error(`${fn}: options.device = 'cuda' but no CUDA device is usable: ${reason ?? 'unknown reason'}`) as Error & LogitkitError;
+function unavailable(fn: string, reason: string | undefined, what = "options.device = 'cuda' but"): Error {
+  const e = new Error(`${fn}: ${what} no CUDA device is usable: ${reason ?? 'unknown reason'}`) as Error & LogitkitError;
   e.code = 'ERR_LOGITKIT_CUDA_UNAVAILABLE';
   return e;
 }
@@ -90,6 +91,16 @@ export class CudaArray<D extends DType = DType> {
    * @param handle An existing device buffer (default: a new one).
    */
   constructor(driver: CudaDriver, readonly dtype: D, readonly length: number, handle?: object) {
+    // Made by lk.cuda.upload and the CUDA-capable functions; a direct call with anything else
+    // gets a coded error rather than an engine one.
+    if (typeof driver !== 'object' || driver === null || typeof driver.alloc !== 'function' || typeof driver.copy !== 'function' ||
+      typeof driver.free !== 'function') {
+      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `CudaArray: driver must be the addon's CUDA driver (make CudaArrays with lk.cuda.upload), received ${describe(driver)}`);
+    }
+    if (!Object.prototype.hasOwnProperty.call(BYTES, dtype)) {
+      throw rangeError(`CudaArray: dtype = ${describe(dtype)} is out of range: expected 'float32', 'int32', 'uint32' or 'float64'`);
+    }
+    integer(length, 'CudaArray: length', 0, 2 ** 31 - 1);
     this.#driver = driver;
     this.#handle = handle ?? driver.alloc(length * BYTES[dtype]);
     registry?.register(this, { driver, handle: this.#handle }, this);
@@ -116,6 +127,9 @@ export class CudaArray<D extends DType = DType> {
   download(out?: HostOf<D>): HostOf<D> {
     const h = this.handle('cuda.download');
     const o = out ?? hostArray(this.dtype, this.length) as HostOf<D>;
+    const want = HOST_TYPE[this.dtype];
+    if (!isTypedArrayOf(o, want)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `cuda.download: out must be a ${want} (the array's dtype is ${this.dtype}), received ${describe(o)}`);
+    if (isDetached(o)) throw typeError('ERR_LOGITKIT_DETACHED', 'cuda.download: out is backed by a detached ArrayBuffer');
     if (o.length !== this.length) throw rangeError(`cuda.download: out.length = ${o.length} is out of range: expected ${this.length}`);
     try {
       this.#driver.copy(h, o, false);
@@ -222,9 +236,11 @@ export function createCudaApi(driver: CudaDriver | null, cpu: CpuFunctions, prob
    * @example const d = lk.cuda.upload(logits); const lse = lk.logSumExp(d, cols); d.free()
    */
   function upload<A extends Float32Array | Int32Array | Uint32Array>(x: A): CudaArray<A extends Float32Array ? 'float32' : A extends Int32Array ? 'int32' : 'uint32'> {
-    if (!info().available) throw unavailable('cuda.upload', info().reason);
-    const dtype = x instanceof Float32Array ? 'float32' : x instanceof Int32Array ? 'int32' : x instanceof Uint32Array ? 'uint32' : null;
+    // The argument first: a wrong type is the same error with or without a GPU.
+    const dtype = isTypedArrayOf(x, 'Float32Array') ? 'float32' : isTypedArrayOf(x, 'Int32Array') ? 'int32' : isTypedArrayOf(x, 'Uint32Array') ? 'uint32' : null;
     if (!dtype) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `cuda.upload: x must be a Float32Array, Int32Array or Uint32Array, received ${describe(x)}`);
+    if (isDetached(x)) throw typeError('ERR_LOGITKIT_DETACHED', 'cuda.upload: x is backed by a detached ArrayBuffer');
+    if (!info().available) throw unavailable('cuda.upload', info().reason, 'x cannot be uploaded:');
     const d = alloc('cuda.upload', dtype, x.length);
     try {
       driver!.copy(d.handle('cuda.upload'), x, true);

@@ -3,9 +3,9 @@
 import type { Kernels } from './kernels/index.js';
 import { DECODE_PARAM as P, DECODE_PARAMS } from './kernels/decoding.js';
 import { rangeError, typeError } from './errors.js';
-import { Rng } from './rng.js';
+import { Rng, rngOfSeed } from './rng.js';
 import { rowStreams, type RowRandomOptions } from './sampling.js';
-import { bool, describe, f32, finite, i32, integer, nonNegative, number, optionKeys, options, outI32, positive, rowsOf } from './validate.js';
+import { bool, describe, f32, finite, i32, integer, isDetached, isTypedArrayOf, nonNegative, number, optionKeys, options, outI32, positive, rowsOf } from './validate.js';
 
 /** A sparse logit bias: token → added logit. */
 export type LogitBias = Map<number, number> | Record<number, number> | { tokens: Int32Array | number[]; values: ArrayLike<number> };
@@ -110,11 +110,24 @@ function biasOf(v: unknown, cols: number, fn: string): { idx: Int32Array; val: F
   return { idx: Int32Array.from(pairs, (p) => p[0]), val: Float64Array.from(pairs, (p) => p[1]) };
 }
 
+/**
+ * A list of token ids given as an Int32Array or a plain array (a real Int32Array, read through
+ * its internal slot: a Proxy or an object with Int32Array's prototype is refused, as is a
+ * detached one).
+ */
+function tokenList(v: unknown, name: string): ArrayLike<number> | null {
+  if (Array.isArray(v)) return v;
+  if (!isTypedArrayOf(v, 'Int32Array')) return null;
+  if (isDetached(v as Int32Array)) throw typeError('ERR_LOGITKIT_DETACHED', `${name} is backed by a detached ArrayBuffer`);
+  return v as Int32Array;
+}
+
 function bannedOf(v: unknown, cols: number, fn: string): Int32Array {
   if (v === undefined) return EMPTY_I32;
   const name = `${fn}: options.bannedTokens`;
-  if (!(v instanceof Int32Array) && !Array.isArray(v)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an Int32Array or an array, received ${describe(v)}`);
-  const a = Array.from(v as ArrayLike<number>, (t, i) => tokenId(t, cols, `${name}[${i}]`));
+  const list = tokenList(v, name);
+  if (!list) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an Int32Array or an array, received ${describe(v)}`);
+  const a = Array.from(list, (t, i) => tokenId(t, cols, `${name}[${i}]`));
   return Int32Array.from(new Set(a)).sort();
 }
 
@@ -125,18 +138,20 @@ function historyOf(v: unknown, rows: number, cols: number, fn: string): { hist: 
   if (Array.isArray(v)) {
     if (v.length !== rows) throw rangeError(`${name}.length = ${v.length} is out of range: expected rows = ${rows}`);
     off = new Int32Array(rows + 1);
-    v.forEach((h, r) => {
-      if (!(h instanceof Int32Array) && !Array.isArray(h)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}[${r}] must be an Int32Array or an array, received ${describe(h)}`);
+    const lists = v.map((h, r) => {
+      const list = tokenList(h, `${name}[${r}]`);
+      if (!list) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}[${r}] must be an Int32Array or an array, received ${describe(h)}`);
+      return list;
+    });
+    lists.forEach((h, r) => {
+      for (let i = 0; i < h.length; i++) {
+        const t = h[i];
+        if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${typeof t === 'number' ? t : describe(t)} is out of range [0, ${cols})`);
+      }
       off[r + 1] = off[r] + h.length;
     });
     hist = new Int32Array(off[rows]);
-    v.forEach((h, r) => hist.set(h as ArrayLike<number>, off[r]));
-    v.forEach((h, r) => {
-      for (let i = 0; i < (h as ArrayLike<number>).length; i++) {
-        const t = (h as ArrayLike<number>)[i];
-        if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${t} is out of range [0, ${cols})`);
-      }
-    });
+    lists.forEach((h, r) => hist.set(h, off[r]));
   } else if (v !== null && typeof v === 'object' && 'tokens' in v && 'offsets' in v) {
     const o = v as { tokens: unknown; offsets: unknown };
     hist = i32(o.tokens, `${name}.tokens`);
@@ -162,7 +177,8 @@ function sampleNextArgs(fn: string, logits: unknown, cols: unknown, opts: unknow
   const o = options(opts, `${fn}: options`, SAMPLE_NEXT_OPTIONS);
   const params = new Float64Array(DECODE_PARAMS);
   params[P.temperature] = o.temperature === undefined ? 1 : nonNegative(o.temperature, `${fn}: options.temperature`);
-  params[P.topK] = o.topK === undefined ? 0 : integer(o.topK, `${fn}: options.topK`, 0);
+  // topK ≥ cols keeps every token, as topK = cols does (the kernels take it as an int32).
+  params[P.topK] = o.topK === undefined ? 0 : Math.min(integer(o.topK, `${fn}: options.topK`, 0), c);
   if (o.topP !== undefined) {
     const p = number(o.topP, `${fn}: options.topP`);
     if (!(p > 0 && p <= 1)) throw rangeError(`${fn}: options.topP = ${p} is out of range: expected a number in (0, 1]`);
@@ -200,6 +216,22 @@ function result(a: Args): Int32Array | SampleNextResult {
   const r: SampleNextResult = { tokens: a.tokens, logProbs: a.logProbs as Float32Array };
   if (a.topIdx) r.top = { indices: a.topIdx, logProbs: a.topLp as Float32Array };
   return r;
+}
+
+/** A decoder's prompt: one list of token ids (integers ≥ 0) per row, copied. */
+function promptOf(v: unknown, name: string): number[][] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an array of token lists (one per row), received ${describe(v)}`);
+  return v.map((p, r) => {
+    const list = tokenList(p, `${name}[${r}]`);
+    if (!list) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}[${r}] must be an Int32Array or an array, received ${describe(p)}`);
+    return Array.from(list, (t, i) => {
+      if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t > 0x7fffffff) {
+        throw rangeError(`${name}[${r}][${i}] = ${describe(t)} is out of range: expected a token id (an integer ≥ 0)`);
+      }
+      return t;
+    });
+  });
 }
 
 export function createDecodingApi(k: Kernels) {
@@ -298,14 +330,26 @@ export function createDecodingApi(k: Kernels) {
   function decoder(opts: DecoderOptions = {}): Decoder {
     const o = options(opts, 'decoder: options', DECODER_OPTIONS);
     const { seed, prompt, ...rest } = o;
-    const rng = rest.rng ?? (rest.rngs === undefined && seed !== undefined ? new Rng(seed) : undefined);
-    let histories: number[][] = prompt ? prompt.map((p) => Array.from(p)) : [];
+    const rng = rest.rng ?? (rest.rngs === undefined && seed !== undefined ? rngOfSeed(seed, 'decoder: options.seed') : undefined);
+    let histories: number[][] = promptOf(prompt, 'decoder: options.prompt');
     return {
       next(logits: Float32Array, cols: number): Int32Array {
-        const rows = Math.floor(logits.length / cols) || 0;
+        // Shape first: the histories grow to `rows` before the options are checked.
+        const fn = 'decoder.next';
+        const { rows } = rowsOf(f32(logits, `${fn}: logits`), cols, `${fn}: logits`);
         while (histories.length < rows) histories.push([]);
+        for (let r = 0; r < rows; r++) {
+          const t = histories[r].find((v) => v >= cols);
+          if (t !== undefined) {
+            throw rangeError(`${fn}: cols = ${cols} is out of range: row ${r}'s history (options.prompt and the tokens drawn) holds token ${t}`);
+          }
+        }
         const previousTokens = histories.slice(0, rows).map((h) => Int32Array.from(h));
-        const t = sampleNext(logits, cols, { ...rest, rng, previousTokens, returnLogProbs: false, topLogProbs: undefined });
+        const a = sampleNextArgs(fn, logits, cols, { ...rest, rng, previousTokens });
+        const { s, perRow } = a.streams();
+        k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned, a.tokens, a.logProbs, a.topIdx, a.topLp,
+          s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+        const t = a.tokens;
         for (let r = 0; r < rows; r++) if (t[r] >= 0) histories[r].push(t[r]);
         return t;
       },

@@ -5,8 +5,10 @@
  * @packageDocumentation
  */
 import { cudaInfo, kernels } from './backend.js';
-import { createCudaApi, type CudaArray, type CudaInfo, type DeviceOption, type DType as CudaDType, type HostOf as CudaHostArray } from './cuda.js';
+import { createCudaApi, CudaArray as CudaArrayClass, type CudaArray, type CudaInfo, type DeviceOption, type DType as CudaDType, type HostOf as CudaHostArray } from './cuda.js';
 import { native } from './native.js';
+import { typeError } from './errors.js';
+import { describe } from './validate.js';
 import { createBeamApi } from './beam.js';
 import { createCalibrationApi } from './calibration.js';
 import { createDecodingApi } from './decoding.js';
@@ -285,6 +287,12 @@ export const gumbel = cudaApi.gumbel as unknown as WithDevice<typeof samplingCpu
   (n: number, opts?: GumbelOptions & DeviceOption): Float32Array;
 }, unknown>;
 
+/** x itself when it is a CudaArray, else a coded TypeError naming `fn` and x. */
+function deviceArray<D extends CudaDType>(x: CudaArray<D>, fn: string): CudaArray<D> {
+  if (!(x instanceof CudaArrayClass)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: x must be a CudaArray (from lk.cuda.upload), received ${describe(x)}`);
+  return x;
+}
+
 /**
  * Device-resident arrays (README, "CUDA"): `upload(x)` gives a CudaArray accepted by every
  * CUDA-capable function, whose results then stay on the device; `download`, `free` (also done
@@ -307,7 +315,7 @@ export const cuda = {
    * @example const probs = lk.cuda.download(lk.softmax(d, cols))
    */
   download<D extends CudaDType>(x: CudaArray<D>, out?: CudaHostArray<D>): CudaHostArray<D> {
-    return x.download(out);
+    return deviceArray(x, 'cuda.download').download(out);
   },
   /**
    * Releases a CudaArray's device memory now (idempotent; later use throws ERR_LOGITKIT_CUDA_FREED).
@@ -315,7 +323,7 @@ export const cuda = {
    * @example lk.cuda.free(d)
    */
   free(x: CudaArray): void {
-    x.free();
+    deviceArray(x, 'cuda.free').free();
   },
   /**
    * The CUDA device in use (name, compute capability, driver version, peak bandwidth) or the

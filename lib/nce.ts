@@ -6,7 +6,7 @@ import { rangeError, typeError } from './errors.js';
 import type { Kernels } from './kernels/index.js';
 import type { Reduction } from './kernels/xent.js';
 import { rngFrom, type Rng } from './rng.js';
-import { describe, f32, i32, integer, number, optionKeys, options, outF32, outI32, overlaps, reductionOf } from './validate.js';
+import { describe, f32, i32, integer, isDetached, isTypedArrayOf, number, optionKeys, options, outF32, outI32, overlaps, reductionOf } from './validate.js';
 
 export interface NceLogitsOptions {
   /** Output buffer (scores.length); may be `scores` itself. */
@@ -68,10 +68,13 @@ const TWO32 = 4294967296;
 
 /** Weights as a Float64Array, each finite and ≥ 0, with a positive finite sum. */
 function weightsOf(v: unknown, name: string): { w: Float64Array; sum: number } {
-  let w: Float64Array;
-  if (v instanceof Float64Array) w = v;
-  else if (v instanceof Float32Array) w = Float64Array.from(v);
-  else throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a Float32Array or a Float64Array, received ${describe(v)}`);
+  // The element type is read from the internal slot: a Proxy or an object with the prototype is refused.
+  const f64 = isTypedArrayOf(v, 'Float64Array');
+  if (!f64 && !isTypedArrayOf(v, 'Float32Array')) {
+    throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a Float32Array or a Float64Array, received ${describe(v)}`);
+  }
+  if (isDetached(v as Float64Array)) throw typeError('ERR_LOGITKIT_DETACHED', `${name} is backed by a detached ArrayBuffer`);
+  const w = f64 ? v as Float64Array : Float64Array.from(v as Float32Array);
   if (w.length === 0 || w.length > 2 ** 31 - 1) throw rangeError(`${name}.length = ${w.length} is out of range: expected 1 to 2^31 - 1 weights`);
   let sum = 0;
   for (let i = 0; i < w.length; i++) {
@@ -422,9 +425,9 @@ export function createNceApi(k: Kernels) {
     const lr = o.lr === undefined ? 0.025 : number(o.lr, `${fn}: options.lr`);
     if (!Number.isFinite(lr)) throw rangeError(`${fn}: options.lr = ${lr} is out of range: expected a finite number`);
     const objective = o.objective ?? 'negative-sampling';
-    if (objective !== 'negative-sampling' && objective !== 'nce') throw rangeError(`${fn}: options.objective = ${JSON.stringify(objective)} is out of range: expected 'negative-sampling' or 'nce'`);
+    if (objective !== 'negative-sampling' && objective !== 'nce') throw rangeError(`${fn}: options.objective = ${describe(objective)} is out of range: expected 'negative-sampling' or 'nce'`);
     const mode = o.mode ?? 'deterministic';
-    if (mode !== 'deterministic' && mode !== 'hogwild') throw rangeError(`${fn}: options.mode = ${JSON.stringify(mode)} is out of range: expected 'deterministic' or 'hogwild'`);
+    if (mode !== 'deterministic' && mode !== 'hogwild') throw rangeError(`${fn}: options.mode = ${describe(mode)} is out of range: expected 'deterministic' or 'hogwild'`);
     for (let p = 0; p < c.length; p++) {
       if (!(c[p] >= 0 && c[p] < V)) throw rangeError(`${fn}: centre[${p}] = ${c[p]} is out of range [0, ${V})`);
       if (!(w[p] >= 0 && w[p] < V)) throw rangeError(`${fn}: context[${p}] = ${w[p]} is out of range [0, ${V})`);

@@ -47,15 +47,7 @@ export class Rng {
    * @param seed An integer in [0, 2⁶⁴): a number (up to 2⁵³) or a bigint.
    */
   constructor(seed: number | bigint) {
-    if (typeof seed === 'bigint') {
-      if (seed < 0n || seed >= 1n << 64n) throw rangeError(`Rng: seed = ${seed} is out of range: expected an integer in [0, 2^64)`);
-      this.key = [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
-    } else if (typeof seed === 'number') {
-      integer(seed, 'Rng: seed', 0);
-      this.key = [seed % TWO32, Math.floor(seed / TWO32) % TWO32];
-    } else {
-      throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng: seed must be a number or a bigint, received ${describe(seed)}`);
-    }
+    this.key = seedKey(seed, 'Rng: seed');
   }
 
   /** The counter (next unused block) as a bigint. */
@@ -80,12 +72,18 @@ export class Rng {
     } else {
       throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `Rng.advance: blocks must be a number or a bigint, received ${describe(blocks)}`);
     }
+    this.step(b);
+    return this;
+  }
+
+  /** Moves the 128-bit counter on by b ≥ 0 blocks (carry across the four words). */
+  private step(blocks: bigint): void {
+    let b = blocks;
     for (let k = 0; k < 4 && b > 0n; k++) {
       const s = BigInt(this.ctr[k]) + (b & 0xffffffffn);
       this.ctr[k] = Number(s & 0xffffffffn);
       b = (b >> 32n) + (s >> 32n);
     }
-    return this;
   }
 
   /**
@@ -96,9 +94,11 @@ export class Rng {
    * const s = rng.reserve(8) // the key and first block of 8 words; rng moves on by 2 blocks
    */
   reserve(draws: number): StreamStart {
+    // Checked here (not by advance) so that the error names this method and its argument.
+    integer(draws, 'Rng.reserve: draws', 0);
     const c = this.ctr;
     const start = { k0: this.key[0], k1: this.key[1], c0: c[0], c1: c[1], c2: c[2], c3: c[3] };
-    this.advance(Math.ceil(draws / 4));
+    this.step(BigInt(Math.ceil(draws / 4)));
     return start;
   }
 
@@ -200,6 +200,28 @@ export function rngFrom(o: { rng?: unknown; seed?: unknown }, fn: string): Rng {
     if (!isRng(o.rng)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options.rng must be an Rng, received ${describe(o.rng)}`);
     return o.rng;
   }
-  if (o.seed !== undefined) return new Rng(o.seed as number | bigint);
+  if (o.seed !== undefined) return rngOfSeed(o.seed, `${fn}: options.seed`);
   throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${fn}: options must include rng (an Rng) or seed`);
+}
+
+/**
+ * The key of a seed: an integer in [0, 2⁶⁴), a number (up to 2⁵³) or a bigint; errors name
+ * `name` (`Rng: seed`, or `fn: options.seed` for a function's seed option).
+ */
+function seedKey(seed: unknown, name: string): readonly [number, number] {
+  if (typeof seed === 'bigint') {
+    if (seed < 0n || seed >= 1n << 64n) throw rangeError(`${name} = ${seed} is out of range: expected an integer in [0, 2^64)`);
+    return [Number(seed & 0xffffffffn), Number((seed >> 32n) & 0xffffffffn)];
+  }
+  if (typeof seed === 'number') {
+    integer(seed, name, 0);
+    return [seed % TWO32, Math.floor(seed / TWO32) % TWO32];
+  }
+  throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be a number or a bigint, received ${describe(seed)}`);
+}
+
+/** `new Rng(seed)` for a function's `seed` option, with the seed checked under that name first. */
+export function rngOfSeed(seed: unknown, name: string): Rng {
+  seedKey(seed, name);
+  return new Rng(seed as number | bigint);
 }

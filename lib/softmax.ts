@@ -70,8 +70,8 @@ function backwardArgs(fn: string, y: unknown, dy: unknown, cols: unknown, opts: 
   return { y: ya, dy: dya, cols: cols as number, out };
 }
 
-function elementwiseArgs(fn: string, x: unknown, opts: unknown) {
-  const xa = f32(x, `${fn}: x`);
+function elementwiseArgs(fn: string, x: unknown, opts: unknown, arg = 'x') {
+  const xa = f32(x, `${fn}: ${arg}`);
   const o = options(opts, `${fn}: options`, ELEMENTWISE_OPTIONS);
   return { x: xa, out: outF32(o.out, xa.length, `${fn}: options.out`, [xa]) };
 }
@@ -230,7 +230,7 @@ export function createSoftmaxApi(k: Kernels) {
    * @example lk.logit(new Float32Array([0.5, 0.9])) // [0, 2.1972]
    */
   function logit(p: Float32Array, opts?: ElementwiseOptions): Float32Array {
-    const a = elementwiseArgs('logit', p, opts);
+    const a = elementwiseArgs('logit', p, opts, 'p');
     return k.logit(a.x, a.out);
   }
 

@@ -84,6 +84,12 @@ const cases: Case[] = [
 
 describe.each(backends)('%s async kernels', (_label, k) => {
   const kk = k as unknown as Record<string, (...a: unknown[]) => unknown>;
+  test('every async kernel has a case above (a new one cannot resolve to the wrong value unnoticed)', () => {
+    const asyncNames = Object.keys(kk).filter((n) => n.endsWith('Async') && typeof kk[n] === 'function');
+    expect(asyncNames.length).toBeGreaterThanOrEqual(cases.length);
+    expect(asyncNames.filter((n) => !cases.some((c) => `${c.name}Async` === n)), 'async kernels without a case').toEqual([]);
+  });
+
   test.each(cases)('$name: resolves to what the sync kernel returns, outputs equal', async (c) => {
     const syncArgs = c.make();
     const want = kk[c.name](...syncArgs);

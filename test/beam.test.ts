@@ -12,7 +12,7 @@ import { referenceKernels } from '../lib/reference/kernels.js';
 import { sbsShift } from '../lib/reference/beam.js';
 import { native } from '../lib/native.js';
 import type { BeamSearchResult } from '../lib/beam.js';
-import { randomF32 } from './helpers.js';
+import { expectSameArray, randomF32 } from './helpers.js';
 import { expectChiSquare } from './sampling-stats.js';
 import { inclusionExact, toyModel } from './beam-toy.js';
 import { runSbsExample } from '../examples/sbs.js';
@@ -64,8 +64,8 @@ describe('beamStep kernel: native vs reference', () => {
               const n2 = referenceKernels.beamStep(x, vocab, plp, pg, normalize, 123, 456, 3, cap, ...p);
               const what = `vocab ${vocab} rows ${rows} cap ${cap} noise ${noise} normalize ${normalize}`;
               expect(n1, what).toBe(n2);
-              expect(Array.from(o[0].subarray(0, n1)), what).toEqual(Array.from(p[0].subarray(0, n2)));
-              expect(Array.from(o[1].subarray(0, n1)), what).toEqual(Array.from(p[1].subarray(0, n2)));
+              expectSameArray(o[0].subarray(0, n1), p[0].subarray(0, n2), what);
+              expectSameArray(o[1].subarray(0, n1), p[1].subarray(0, n2), what);
               // float64 values: equal up to libm's last bit (log/expm1/log1p), or up to the float32
               // log-sum-exp of the native normalisation
               const tol = normalize ? 1e-6 : 1e-12;
@@ -98,8 +98,8 @@ describe('beamStep kernel: native vs reference', () => {
             const n1 = nk!.beamStep(x, vocab, plp, pg, normalize, 9, 8, 7, cap, ...o);
             const n2 = referenceKernels.beamStep(x, vocab, plp, pg, normalize, 9, 8, 7, cap, ...p);
             expect(n1, what).toBe(n2);
-            expect(Array.from(o[0].subarray(0, n1)), what).toEqual(Array.from(p[0].subarray(0, n1)));
-            expect(Array.from(o[1].subarray(0, n1)), what).toEqual(Array.from(p[1].subarray(0, n1)));
+            expectSameArray(o[0].subarray(0, n1), p[0].subarray(0, n1), what);
+            expectSameArray(o[1].subarray(0, n1), p[1].subarray(0, n1), what);
             for (let i = 0; i < n1; i++) {
               expect(Number.isNaN(o[3][i]), what).toBe(false);
               const tol = normalize ? 1e-6 : 1e-12;
@@ -238,7 +238,7 @@ describe.each(APIS)('%s', (name, api) => {
     for (const k of [1, 2, 3, 6, 10]) {
       const r = await api.beamSearch({ k, maxLength: 4, start: 0, eos: 0, logProbs: big.logProbs, normalize: true });
       expectWellFormed(r, k, false);
-      expect(Array.from(r.perturbed)).toEqual(Array.from(r.logProbs));
+      expectSameArray(r.perturbed, r.logProbs);
       // brute force: keep the k best of finished ∪ children by log-probability each step
       let live: { s: number[]; lp: number }[] = [{ s: [], lp: 0 }];
       let fin: { s: number[]; lp: number }[] = [];
@@ -305,10 +305,10 @@ describe.each(APIS)('%s', (name, api) => {
     const b2 = await api.stochasticBeamSearch({ ...opts, k: 4, rng: rng2 });
     expect(seqs(a)).toEqual(seqs(a2));
     expect(seqs(b)).toEqual(seqs(b2));
-    expect(Array.from(a.perturbed)).toEqual(Array.from(a2.perturbed));
+    expectSameArray(a.perturbed, a2.perturbed);
     // seed and rng: the same stream
     const s = await api.stochasticBeamSearch({ ...opts, k: 4, seed: 5 });
-    expect(Array.from(s.perturbed)).toEqual(Array.from(a.perturbed));
+    expectSameArray(s.perturbed, a.perturbed);
     // a failing call reserves nothing
     const c1 = rng.counter;
     await expect(api.stochasticBeamSearch({ ...opts, k: 0, rng })).rejects.toThrow(RangeError);

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import * as lk from '../lib/index.js';
 import { native } from '../lib/native.js';
 import * as ref from '../lib/reference/index.js';
-import { expectClose, expectError, fixture, LENGTHS, randomF32, TIER, unaligned } from './helpers.js';
+import { expectClose, expectError, expectSameArray, fixture, LENGTHS, randomF32, TIER, unaligned } from './helpers.js';
 import { expectKS } from './sampling-stats.js';
 import { expectWellFormedSvg } from './svg-check.js';
 
@@ -176,7 +176,7 @@ describe(`native (${TIER}) vs reference`, () => {
       const x = concat(adversarialRows(cols, 300 + cols));
       for (const temperature of [1, 0.5]) {
         const a = lk.confidence(unaligned(x), cols, { temperature }), e = ref.confidence(x, cols, { temperature });
-        expect(Array.from(a.prediction)).toEqual(Array.from(e.prediction));
+        expectSameArray(a.prediction, e.prediction);
         expectClose(a.confidence, e.confidence, { rel: 2e-6, abs: 1e-7 }, `confidence cols=${cols}`);
       }
     }
@@ -397,7 +397,7 @@ describe('samplers: sample.gumbel and sample.multivariateNormal', () => {
     const n = 20000;
     const s = lk.sample.gumbel(n, { loc: 1, scale: 2 }, { seed: 5 });
     expectKS(s, (v) => Math.exp(-Math.exp(-(v - 1) / 2)), 'sample.gumbel');
-    expect(Array.from(s)).toEqual(Array.from(lk.gumbel(n, { loc: 1, scale: 2, seed: 5 })));
+    expectSameArray(s, lk.gumbel(n, { loc: 1, scale: 2, seed: 5 }));
     const loc = randomF32(8, 2), scale = randomF32(8, 3, 0.5, 2);
     const g = lk.gumbel(8, { seed: 9 });
     const a = lk.sample.gumbel(8, { loc, scale }, { seed: 9 });
@@ -507,5 +507,36 @@ describe('bad input', () => {
     expect(() => k.klUniform(x, 3, new Uint8Array(5), 1, 'mean', false, null, null, new Float64Array(1))).toThrow(RangeError);
     expect(() => k.gaussianKL(x, x, x, null, 3, 'sum', null, null, null, null, null, new Float64Array(1))).toThrow(RangeError);
     expect(() => k.confidence(x, 3, 1, new Float32Array(2), new Int32Array(1))).toThrow(RangeError);
+  });
+});
+
+describe(`found by the property tests (${TIER} and the reference)`, () => {
+  test('klUniform of huge logits does not cancel: seven equal logits of 1e30 give 0 on every path', () => {
+    const x = new Float32Array(7).fill(1e30);
+    for (const api of [lk, ref]) {
+      for (const o of [{}, { grad: false }, { grad: new Float32Array(7), accumulate: true }] as const) {
+        expect((api.klUniform(x, 7, { ...o, reduction: 'none' }).loss as Float32Array)[0], JSON.stringify(o)).toBe(0);
+      }
+      // [1e30, 1e30 − ulp, …]: mean(m − x) + log Σ exp(x − m) − log C, not lse − mean(x).
+      const y = new Float32Array([1e30, Math.fround(1e30 * (1 - 2 ** -23)), 1e30]);
+      const d = y[0] - y[1];  // ≈ 1.2e23: p ≈ (½, 0, ½)
+      const want = d / 3 + Math.log(2) - Math.log(3);
+      expectClose(api.klUniform(y, 3, { reduction: 'none', grad: false }).loss as Float32Array, [want], { rel: 1e-6 }, 'near-equal huge');
+      expectClose(api.klUniform(y, 3, { reduction: 'none' }).loss as Float32Array, [want], { rel: 1e-6 }, 'near-equal huge, with grad');
+      // A masked entry: p = 0 there, KL(U‖p) = +Infinity.
+      expect((api.klUniform(new Float32Array([1, -Infinity, 2]), 3, { reduction: 'none', grad: false }).loss as Float32Array)[0]).toBe(Infinity);
+    }
+  });
+
+  test('gaussianKL: a NaN mean gives NaN (it gave 0 on the AVX2 / AVX-512 tiers)', () => {
+    const f = (a: number[]) => new Float32Array(a);
+    for (const api of [lk, ref]) {
+      const r = api.gaussianKL(f([NaN, 1]), f([0, 0]), { reduction: 'none', dim: 1 });
+      expect(Array.from(r.loss as Float32Array)).toEqual([NaN, 0.5]);
+      expect(Array.from(r.gradMu!)).toEqual([NaN, 1]);
+      const g = api.gaussianKL(f([1, 1]), f([0, 0]), f([NaN, 0]), f([0, 0]), { reduction: 'none', dim: 1 });
+      expect(Array.from(g.loss as Float32Array)).toEqual([NaN, 0.5]);
+      expect(Array.from(g.gradMu2!)).toEqual([NaN, -1]);
+    }
   });
 });

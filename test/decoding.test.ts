@@ -9,7 +9,7 @@ import * as ref from '../lib/reference/index.js';
 import { detExp, detGumbel, detLog } from '../lib/reference/decoding.js';
 import { wordToGumbel } from '../lib/reference/philox.js';
 import { native } from '../lib/native.js';
-import { expectClose, expectError, fixture, randomF32, TIER, unaligned } from './helpers.js';
+import { expectClose, expectError, expectSameArray, fixture, randomF32, TIER, unaligned } from './helpers.js';
 import { expectChiSquare } from './sampling-stats.js';
 
 type Opts = Parameters<typeof lk.sampleNext>[2];
@@ -221,8 +221,8 @@ describe(`native (${TIER}) and reference draw the same tokens`, () => {
         if (o.logitBias && cols < 3) continue;
         for (const seed of [1, 2, 3]) {
           const a = lk.sampleNext(x, cols, { ...o, seed }), b = ref.sampleNext(x, cols, { ...o, seed });
-          expect(Array.from(a.tokens), `${JSON.stringify(c)} seed ${seed}`).toEqual(Array.from(b.tokens));
-          expect(Array.from(a.top!.indices)).toEqual(Array.from(b.top!.indices));
+          expectSameArray(a.tokens, b.tokens, `${JSON.stringify(c)} seed ${seed}`);
+          expectSameArray(a.top!.indices, b.top!.indices);
           expectClose(a.logProbs, b.logProbs, { abs: 2e-6, rel: 2e-6 }, 'logProbs');
           expectClose(a.top!.logProbs, b.top!.logProbs, { abs: 2e-6, rel: 2e-6 }, 'top logProbs');
         }
@@ -240,10 +240,10 @@ describe(`native (${TIER}) and reference draw the same tokens`, () => {
     for (let i = 0; i < 512; i += 3) x[prev[0][i]] = 12 + (i % 5); // history tokens among the top
     const o = { temperature: 0.8, topK: 50, topP: 0.95, repetitionPenalty: 1.1, previousTokens: prev, seed: 9 };
     const a = lk.sampleNext(x, cols, o);
-    expect(Array.from(a)).toEqual(Array.from(ref.sampleNext(x, cols, o)));
-    expect(Array.from(lk.sampleNext(unaligned(x), cols, o))).toEqual(Array.from(a));
+    expectSameArray(a, ref.sampleNext(x, cols, o));
+    expectSameArray(lk.sampleNext(unaligned(x), cols, o), a);
     const o2 = { temperature: 1.1, topP: 0.9, seed: 4 };
-    expect(Array.from(lk.sampleNext(x, cols, o2))).toEqual(Array.from(ref.sampleNext(x, cols, o2)));
+    expectSameArray(lk.sampleNext(x, cols, o2), ref.sampleNext(x, cols, o2));
   });
 
   test('adversarial rows: NaN, +Infinity, all masked, one allowed token, ±0, huge values, ties', () => {
@@ -263,7 +263,7 @@ describe(`native (${TIER}) and reference draw the same tokens`, () => {
       { repetitionPenalty: 1e30, previousTokens: rows.map(() => [0, 1, 8]) }, { bannedTokens: [3, 8] }] as NonNullable<Opts>[]) {
       for (const seed of [1, 2]) {
         const a = lk.sampleNext(x, cols, { ...o, seed, returnLogProbs: true }), b = ref.sampleNext(x, cols, { ...o, seed, returnLogProbs: true });
-        expect(Array.from(a.tokens), JSON.stringify(o)).toEqual(Array.from(b.tokens));
+        expectSameArray(a.tokens, b.tokens, JSON.stringify(o));
         expectClose(a.logProbs, b.logProbs, { abs: 2e-6, rel: 2e-6 }, 'logProbs');
         expect(a.tokens[0]).toBe(-1); // NaN
         expect(a.tokens[1]).toBe(-1); // +Infinity
@@ -280,7 +280,7 @@ describe('draws', () => {
     const cols = 257, rows = 6;
     const x = randomF32(rows * cols, 5, -3, 3);
     for (const t of [0.5, 1, 2]) {
-      expect(Array.from(lk.sampleNext(x, cols, { temperature: t, seed: 12 }))).toEqual(Array.from(lk.sampleCategorical(x, cols, { temperature: t, seed: 12 })));
+      expectSameArray(lk.sampleNext(x, cols, { temperature: t, seed: 12 }), lk.sampleCategorical(x, cols, { temperature: t, seed: 12 }));
     }
   });
 
@@ -298,7 +298,7 @@ describe('draws', () => {
       expect(t[r]).toBe(lk.sampleNext(x.subarray(r * cols, (r + 1) * cols), cols, { topP: 0.9, rng: new lk.Rng(r + 1) })[0]);
       expect(rngs[r].counter).toBe(3n);
     }
-    expect(Array.from(lk.sampleNext(x, cols, { temperature: 0 }))).toEqual(Array.from(lk.argmax(x, cols)));
+    expectSameArray(lk.sampleNext(x, cols, { temperature: 0 }), lk.argmax(x, cols));
   });
 
   test('sampleNextAsync = sampleNext, and reserves its words when called', async () => {
@@ -310,9 +310,9 @@ describe('draws', () => {
     const p = lk.sampleNextAsync(x, cols, { ...o, seed: undefined, rng });
     expect(rng.counter).toBe(BigInt((rows * cols) / 4));
     const b = await p;
-    expect(Array.from(b.tokens)).toEqual(Array.from(a.tokens));
-    expect(Array.from(b.top!.indices)).toEqual(Array.from(a.top!.indices));
-    expect(Array.from(await ref.sampleNextAsync(x, cols, o).then((r) => r.tokens))).toEqual(Array.from(a.tokens));
+    expectSameArray(b.tokens, a.tokens);
+    expectSameArray(b.top!.indices, a.top!.indices);
+    expectSameArray(await ref.sampleNextAsync(x, cols, o).then((r) => r.tokens), a.tokens);
   });
 
   test('out is written and returned; the input is not modified', () => {
@@ -320,7 +320,7 @@ describe('draws', () => {
     const copy = x.slice();
     const out = new Int32Array(4);
     expect(lk.sampleNext(x, 5, { seed: 1, out, repetitionPenalty: 2, previousTokens: [[1], [2], [3], [4]] })).toBe(out);
-    expect(Array.from(x)).toEqual(Array.from(copy));
+    expectSameArray(x, copy);
   });
 });
 

@@ -6,7 +6,7 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import * as lk from '../lib/index.js';
 import * as ref from '../lib/reference/index.js';
-import { expectError } from './helpers.js';
+import { expectError, expectSameArray } from './helpers.js';
 
 type Api = typeof lk;
 const UNKNOWN = 'ERR_LOGITKIT_UNKNOWN_OPTION';
@@ -96,7 +96,7 @@ for (const [label, m] of [['lk', lk], ['ref', ref as unknown as Api]] as const) 
       const a = m.softmaxCrossEntropy(logits, two);
       const b = m.softmaxCrossEntropy(logits, two, { cols: 3 });
       expect(b.loss).toBe(a.loss);
-      expect(Array.from(b.grad)).toEqual(Array.from(a.grad));
+      expectSameArray(b.grad, a.grad);
       // one label for 2 × 3 logits: silently 1 × 6 without cols, an error naming the shapes with it
       expectError(() => m.softmaxCrossEntropy(logits, new Int32Array([2]), { cols: 3 }), RangeError, RANGE,
         /^softmaxCrossEntropy: logits\.length = 6 does not match labels\.length × options\.cols = 1 × 3 = 3 \(the logits hold 2 rows of 3, so labels\.length should be 2\)$/);

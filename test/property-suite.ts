@@ -147,19 +147,21 @@ const props: Record<string, Prop> = {};
 props.softmax = {
   arb: fc.record({ shape: shapeArb, data: dataSpec, temperature: temperatureArb, layout: layoutArb,
     fn: fc.constantFrom('softmax', 'logSoftmax', 'logSumExp') as fc.Arbitrary<'softmax' | 'logSoftmax' | 'logSumExp'>,
-    threads: threadsArb }),
-  run({ shape: { rows, cols }, data, temperature, layout, fn, threads: t }) {
+    threads: threadsArb, device: fc.constantFrom(undefined, undefined, 'cpu', 'auto') }),
+  run({ shape: { rows, cols }, data, temperature, layout, fn, threads: t, device }) {
     useThreads(t);
     const x = fill(rows * cols, data);
     const o = temperature === undefined ? {} : { temperature };
+    // device 'cpu' / 'auto' (below CUDA_AUTO_MIN_ELEMENTS, or no GPU): the CPU result.
+    const dev = device === undefined ? {} : { device };
     const want = (ref as any)[fn](x, cols, o);
     let got: Float32Array;
     if (layout === 'inplace' && fn !== 'logSumExp') {
       const v = view(x, 3);
-      got = (lk as any)[fn](v, cols, { ...o, out: v });
+      got = (lk as any)[fn](v, cols, { ...o, ...dev, out: v });
       expect(got).toBe(v);
     } else {
-      got = (lk as any)[fn](layout === 'plain' ? x : view(x), cols, o);
+      got = (lk as any)[fn](layout === 'plain' ? x : view(x), cols, { ...o, ...dev });
     }
     expectClose(got, want, fn === 'softmax' ? PROB_TOL : LOG_TOL, `${fn} ${rows}×${cols} τ=${temperature}`);
   },
@@ -426,16 +428,36 @@ props.gumbelFills = {
 
 props.sample = {
   arb: fc.record({ n: fc.oneof(colsArb, fc.constantFrom(0, 70000)), seed: seedArb,
-    which: fc.constantFrom('normal', 'exponential', 'laplace', 'cauchy', 'logNormal', 'rademacher', 'gamma', 'inverseGamma'),
+    which: fc.constantFrom('normal', 'exponential', 'laplace', 'cauchy', 'logNormal', 'rademacher', 'gamma', 'inverseGamma', 'gumbel', 'multivariateNormal'),
+    d: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(16, 17, 33)), async: fc.boolean(),
     a: fc.double({ min: 0.05, max: 5, noNaN: true }), b: fc.double({ min: 0.05, max: 5, noNaN: true }) }),
-  run(c) {
+  async run(c) {
     const o = { seed: c.seed };
+    if (c.which === 'multivariateNormal') {
+      // x = mean + L·z with a random lower-triangular L (positive diagonal): n rows of d.
+      const n = Math.min(c.n, 2000), d = c.d;
+      const mean = Float32Array.from({ length: d }, (_, i) => (i - d / 2) * c.a);
+      const L = Float32Array.from({ length: d * d }, (_, ij) => {
+        const i = Math.floor(ij / d), j = ij % d;
+        return j > i ? 0 : j === i ? c.b : Math.sin(ij * 7.3) * c.a;
+      });
+      const p = { mean, scaleTril: L };
+      const a = lk.sample.multivariateNormal(n, p, o);
+      const b = ref.sample.multivariateNormal(n, p, o);
+      // Σⱼ L_ij z_j in float32: a few ulp of Σ|L_ij||z_j|, |z| ≤ 6 for float32 uniforms.
+      let rowAbs = 0;
+      for (let i = 0; i < d; i++) { let s = 0; for (let j = 0; j <= i; j++) s += Math.abs(L[i * d + j]); rowAbs = Math.max(rowAbs, s); }
+      expectClose(a, b, { abs: 1e-6 + 2 ** -20 * (maxAbs(mean) + 6 * rowAbs) * d, rel: 1e-6 }, `sample.multivariateNormal(${n}, d=${d})`);
+      return;
+    }
     const params: Record<string, Record<string, number>> = {
+      gumbel: { loc: c.a, scale: c.b },
       normal: { mean: c.a, std: c.b }, exponential: { rate: c.a }, laplace: { loc: c.a, scale: c.b }, cauchy: { loc: c.a, scale: c.b },
       logNormal: { mean: c.a / 5, std: c.b / 5 }, rademacher: {}, gamma: { shape: c.a, rate: c.b }, inverseGamma: { shape: c.a, scale: c.b },
     };
     const p = params[c.which];
-    const a = (lk.sample as any)[c.which](c.n, p, o), b = (ref.sample as any)[c.which](c.n, p, o);
+    const a = c.async && `${c.which}Async` in lk.sample ? await (lk.sample as any)[`${c.which}Async`](c.n, p, o) : (lk.sample as any)[c.which](c.n, p, o);
+    const b = (ref.sample as any)[c.which](c.n, p, o);
     // loc + scale·z cancels: a few ulp of the larger term.
     const tol = c.which === 'logNormal' ? { rel: 2 * 6.4 * 2 ** -20 } : c.which === 'gamma' || c.which === 'inverseGamma' ? { rel: 1e-5, ulps: 16 }
       : { ulps: 8, abs: 1e-6 + 2 ** -21 * (c.a + maxAbs(b)) };
@@ -524,6 +546,293 @@ props.beamSearch = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// The families that landed later: nce, calibration, decoding.
+
+/** Element-wise |a − e| ≤ bound(i) (NaN matches NaN, infinities exactly), naming the first miss. */
+function closeEach(a: ArrayLike<number>, e: ArrayLike<number>, bound: (i: number) => number, what: string): void {
+  expect(a.length, `${what} length`).toBe(e.length);
+  for (let i = 0; i < e.length; i++) {
+    const x = a[i], y = e[i];
+    if (Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y))) continue;
+    if (!Number.isFinite(y) || !Number.isFinite(x)) expect.fail(`${what}[${i}] = ${x}, expected ${y}`);
+    if (!(Math.abs(x - y) <= bound(i))) expect.fail(`${what}[${i}] = ${x}, expected ${y} (diff ${x - y}, bound ${bound(i)})`);
+  }
+}
+const finiteAbs = (v: number) => (Number.isFinite(v) ? Math.abs(v) : 0);
+
+props.nce = {
+  arb: fc.record({
+    rows: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 6 }) }, { weight: 1, arbitrary: fc.constant(33) }),
+    k: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 33 }) }, { weight: 1, arbitrary: fc.constantFrom(63, 64, 2047, 2048, 2049) }),
+    data: dataSpec, qData: dataSpec, noise: fc.constantFrom('array', 'null'),
+    reduction: fc.constantFrom('mean', 'sum', 'none') as fc.Arbitrary<'mean' | 'sum' | 'none'>,
+    grad: fc.constantFrom('new', 'none', 'inplace'), threads: threadsArb, async: fc.boolean(),
+  }),
+  async run(c) {
+    useThreads(c.threads);
+    const cols = c.k + 1, n = c.rows * cols;
+    const sc = fill(n, c.data);
+    // log q ≤ 0 for a real noise distribution; specials (±Infinity, NaN, huge) with their weight.
+    const lq = c.noise === 'null' ? null : fill(n, { ...c.qData, scale: Math.min(c.qData.scale, 30), offset: -Math.abs(c.qData.offset) });
+    const what = `nce ${c.rows}×${cols} ${c.noise} ${c.reduction}`;
+    // Δ = s − log(k·q) is rounded in float32 once per element: ≤ 2 ulp of the larger term.
+    const logk = Math.log(c.k);
+    const big = (i: number) => finiteAbs(sc[i]) + (lq ? finiteAbs(lq[i]) : 0) + logk;
+    closeEach(lk.nceLogits(view(sc), lq, c.k), ref.nceLogits(sc, lq, c.k), (i) => 4e-6 + 2 ** -22 * big(i), `${what} nceLogits`);
+    const o: Record<string, unknown> = { reduction: c.reduction };
+    if (c.grad === 'none') o.grad = false;
+    const b = ref.nceLoss(sc, lq, c.k, o as any);
+    const sin = view(sc, 1);
+    if (c.grad === 'inplace') o.grad = sin;
+    const a = c.async ? await lk.nceLossAsync(sin, lq, c.k, o as any) : lk.nceLoss(sin, lq, c.k, o as any);
+    // A row's loss: 1 + k softplus terms, each within a few ulp of its |Δ|.
+    const rowBig = (r: number) => { let m = 0; for (let j = 0; j < cols; j++) m += big(r * cols + j); return m; };
+    if (c.reduction === 'none') {
+      closeEach(a.loss as Float32Array, b.loss as Float32Array, (r) => 1e-6 * cols + 3e-6 * Math.abs((b.loss as Float32Array)[r]) + 2 ** -21 * rowBig(r), `${what} loss`);
+    } else {
+      let tot = 0;
+      for (let r = 0; r < c.rows; r++) tot += rowBig(r);
+      const den = c.reduction === 'mean' ? Math.max(1, c.rows) : 1;
+      closeNum(a.loss as unknown as number, b.loss as unknown as number, { rel: 3e-6, abs: (1e-5 * n + 2 ** -21 * tot) / den }, `${what} loss`);
+    }
+    // ∂/∂s = σ(±Δ) − target ∈ [−1, 1]: an error of Δ moves it by at most a quarter of that.
+    const gs = c.reduction === 'mean' ? 1 / Math.max(1, c.rows) : 1;
+    if (b.grad) closeEach(a.grad!, b.grad, (i) => gs * (4e-7 + 2 ** -23 * big(i)) + 2e-6 * Math.abs(b.grad![i]), `${what} grad`);
+    else expect(a.grad).toBeUndefined();
+    if (c.grad === 'inplace') expect(a.grad).toBe(sin);
+  },
+};
+
+props.skipGram = {
+  arb: fc.record({
+    V: fc.integer({ min: 1, max: 200 }), dim: fc.oneof(fc.integer({ min: 1, max: 33 }), fc.constantFrom(64, 128)),
+    pairs: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 0, max: 40 }) }, { weight: 1, arbitrary: fc.constant(150) }), k: fc.integer({ min: 1, max: 6 }),
+    objective: fc.constantFrom('negative-sampling', 'nce') as fc.Arbitrary<'negative-sampling' | 'nce'>,
+    lr: fc.constantFrom(0.025, 0.5, 1e-4), scale: fc.constantFrom(0.01, 0.5, 4), zeros: fc.boolean(),
+    seed: seedArb, data: dataSpec, threads: threadsArb, async: fc.boolean(), power: fc.constantFrom(0, 0.75, 1),
+  }),
+  async run(c) {
+    useThreads(c.threads);
+    const { V, dim, pairs, k } = c;
+    const tab = (salt: number) => fill(V * dim, { ...c.data, seed: c.data.seed + salt, pSpecial: 0, pMask: 0, scale: c.scale / Math.sqrt(dim), offset: 0 });
+    const input = tab(1), output = tab(2);
+    const ids = (salt: number) => Int32Array.from({ length: pairs }, (_, p) => (Math.imul(p + 1, 2654435761 + salt) >>> 0) % V);
+    const centre = ids(3), context = ids(5);
+    const counts = Float64Array.from({ length: V }, (_, i) => (c.zeros && i % 3 === 1 ? 0 : 1 + ((i * 7919) % 1000)));
+    if (!counts.some((v) => v > 0)) counts[0] = 1;
+    const q = lk.unigramNoise(counts, c.power);
+    // unigramNoise against its closed form: count^power / Σ count^power.
+    let z = 0;
+    for (const v of counts) z += v > 0 ? v ** c.power : 0;
+    closeEach(q, Array.from(counts, (v) => (v > 0 ? v ** c.power / z : 0)), (i) => 1e-15 + 1e-12 * q[i], 'unigramNoise');
+    const sa = new lk.AliasSampler(q), sb = new ref.AliasSampler(q);
+    same(sa.table, sb.table, 'alias table');
+    same(sa.logNoise, sb.logNoise, 'logNoise');
+    const draws = sa.sample(pairs * k, { seed: c.seed });
+    same(draws, sb.sample(pairs * k, { seed: c.seed }), 'AliasSampler.sample');
+    same(await sa.sampleAsync(pairs * k, { seed: c.seed }), draws, 'AliasSampler.sampleAsync');
+    for (const w of draws) expect(counts[w] > 0, `drew ${w} of weight 0`).toBe(true);
+    same(sa.logProb(draws), sb.logProb(draws), 'AliasSampler.logProb');
+    const o = { negatives: k, lr: c.lr, objective: c.objective, seed: c.seed };
+    const a = { input: view(input), output: view(output), noise: new Int32Array(pairs * k) };
+    const e = { input: Float32Array.from(input), output: Float32Array.from(output), noise: new Int32Array(pairs * k) };
+    const la = c.async ? await lk.skipGramStepAsync(a.input, a.output, dim, centre, context, { ...o, sampler: sa, noise: a.noise })
+      : lk.skipGramStep(a.input, a.output, dim, centre, context, { ...o, sampler: sa, noise: a.noise });
+    const le = ref.skipGramStep(e.input, e.output, dim, centre, context, { ...o, sampler: sb, noise: e.noise });
+    const what = `skipGramStep V=${V} dim=${dim} pairs=${pairs} k=${k} ${c.objective} lr=${c.lr}`;
+    same(a.noise, e.noise, `${what} noise`);
+    same(a.noise, draws, `${what} noise = sampler.sample`);
+    if (pairs === 0) expect(la).toBeNaN();
+    else closeNum(la, le, { rel: 1e-5, abs: 1e-6 }, `${what} loss`);
+    // The documented bound: a few ulps of each element plus lr·(1 + k)·dim·2⁻²³·|row|² (float
+    // dot products), with |row| ≤ scale here and a pair's rows touched up to `pairs` times.
+    const tol = { abs: 2e-6 + c.lr * (1 + k) * dim * 2 ** -23 * c.scale * c.scale * 8 * Math.max(1, Math.sqrt(pairs)), rel: 1e-5 };
+    expectClose(a.input, e.input, tol, `${what} input`);
+    expectClose(a.output, e.output, tol, `${what} output`);
+  },
+};
+
+props.calibration = {
+  arb: fc.record({ shape: shapeArb, data: dataSpec, temperature: fc.constantFrom(undefined, 1, 0.5, 2, 0.1, 10, 1e-3),
+    labelSeed: fc.integer({ min: 0, max: 1e9 }), pIgnore: fc.constantFrom(0, 0, 0.3),
+    reduction: fc.constantFrom('mean', 'sum', 'none') as fc.Arbitrary<'mean' | 'sum' | 'none'>,
+    beta: fc.constantFrom(undefined, 0, 0.3, 2), mask: fc.boolean(), grad: fc.constantFrom('new', 'none', 'inplace', 'accumulate'),
+    bins: fc.constantFrom(1, 2, 10, 15, 1000), threads: threadsArb }),
+  run(c) {
+    const { rows, cols } = c.shape;
+    useThreads(c.threads);
+    const x = fill(rows * cols, c.data);
+    const to = c.temperature === undefined ? {} : { temperature: c.temperature };
+    const what = `calibration ${rows}×${cols} ${JSON.stringify(to)}`;
+    // entropy and confidence: per row, log-sum-exp work (the softmax family's bounds).
+    expectClose(lk.entropy(view(x), cols, to), ref.entropy(x, cols, to), { abs: 2e-6 * Math.log(cols + 1) + 1e-7, rel: 4e-6 }, `${what} entropy`);
+    const ca = lk.confidence(view(x), cols, to), cb = ref.confidence(x, cols, to);
+    same(ca.prediction, cb.prediction, `${what} prediction`);
+    expectClose(ca.confidence, cb.confidence, PROB_TOL, `${what} confidence`);
+    // klUniform: reductions, beta, mask, gradient fresh / none / in place / accumulated.
+    const ko: Record<string, unknown> = { reduction: c.reduction };
+    if (c.beta !== undefined) ko.beta = c.beta;
+    if (c.mask) ko.mask = Uint8Array.from({ length: rows }, (_, r) => (r + c.labelSeed) % 3 === 0 ? 0 : 1);
+    const g0 = fill(rows * cols, { ...c.data, seed: c.data.seed + 9, pSpecial: 0, pMask: 0, scale: 1, offset: 0 });
+    if (c.grad === 'none') ko.grad = false;
+    if (c.grad === 'accumulate') ko.accumulate = true;
+    const kb = ref.klUniform(x, cols, { ...ko, ...(c.grad === 'accumulate' ? { grad: g0.slice() } : {}) } as any);
+    const xin = view(x, 2);
+    if (c.grad === 'inplace') ko.grad = xin;
+    if (c.grad === 'accumulate') ko.grad = view(g0, 3);
+    const ka = lk.klUniform(xin, cols, ko as any);
+    if (c.reduction === 'none') expectClose(ka.loss as Float32Array, kb.loss as Float32Array, { rel: 4e-6, abs: 2e-5 }, `${what} klUniform loss`);
+    else closeNum(ka.loss as number, kb.loss as number, { rel: 1e-5, abs: 1e-5 }, `${what} klUniform loss`);
+    if (kb.grad) expectClose(ka.grad!, kb.grad, { abs: c.grad === 'accumulate' ? 1e-6 : 2e-7 * Math.max(1, c.beta ?? 1), rel: 2e-6 }, `${what} klUniform grad`);
+    // Labelled: temperatureNll, fitTemperature(Info), reliabilityDiagram, expectedCalibrationError.
+    if (rows === 0) return;
+    const labels = new Int32Array(rows);
+    let h = c.labelSeed + 1;
+    for (let r = 0; r < rows; r++) {
+      h = Math.imul(h ^ (h >>> 13), 0x5bd1e995) >>> 0;
+      labels[r] = (h % 1000) / 1000 < c.pIgnore ? -100 : h % cols;
+    }
+    const ta = lk.temperatureNll(view(x), labels, to), tb = ref.temperatureNll(x, labels, to);
+    expect(ta.count, `${what} count`).toBe(tb.count);
+    const M = maxAbs(x) / (c.temperature ?? 1);
+    closeNum(ta.nll, tb.nll, { rel: 1e-5, abs: 1e-6 + 2 ** -22 * M }, `${what} nll`);
+    closeNum(ta.gradBeta, tb.gradBeta, { rel: 1e-4, abs: 1e-4 * rows * Math.max(1, maxAbs(x)) }, `${what} gradBeta`);
+    closeNum(ta.curvature, tb.curvature, { rel: 1e-3, abs: 1e-4 * rows * Math.max(1, maxAbs(x)) ** 2 }, `${what} curvature`);
+    const fa = lk.fitTemperatureInfo(view(x), labels, { maxIter: 30 }), fb = ref.fitTemperatureInfo(x, labels, { maxIter: 30 });
+    expect(lk.fitTemperature(x, labels, { maxIter: 30 }), `${what} fitTemperature`).toBe(fa.temperature);
+    if (fb.converged && fa.converged && Number.isFinite(fb.temperature) && fb.temperature > 0 && maxAbs(x) < 1e4) {
+      closeNum(fa.temperature, fb.temperature, { rel: 1e-3 }, `${what} fitted T`);
+      // Optimality, independently of either fit: the NLL at T is not above its neighbours'.
+      const at = (T: number) => ref.temperatureNll(x, labels, { temperature: T }).nll;
+      const n0 = at(fb.temperature);
+      expect(n0 <= at(fb.temperature * 1.05) + 1e-9 && n0 <= at(fb.temperature / 1.05) + 1e-9, `${what} fitted T is a minimum`).toBe(true);
+    }
+    const ro = { bins: c.bins, ...to };
+    const da = lk.reliabilityDiagram(view(x), labels, ro), db = ref.reliabilityDiagram(x, labels, ro);
+    expect(da.total, `${what} total`).toBe(db.total);
+    // A confidence within float32 rounding of a bin edge may fall either side of it.
+    const conf = cb.confidence;
+    const nearEdge = labels.some((l, r) => l !== -100 && Math.abs(conf[r] * c.bins - Math.round(conf[r] * c.bins)) < 1e-5 * c.bins);
+    if (!nearEdge) {
+      same(da.count, db.count, `${what} counts`);
+      closeNum(da.ece, db.ece, { abs: 1e-5 }, `${what} ece`);
+      closeNum(lk.expectedCalibrationError(x, labels, ro), db.ece, { abs: 1e-5 }, `${what} expectedCalibrationError`);
+    }
+    const svg = lk.reliabilityDiagramSvg(da, { title: `<${what}> & "q"` });
+    expect(svg.startsWith('<svg') && svg.trimEnd().endsWith('</svg>'), 'svg document').toBe(true);
+    // The title is escaped; no attribute holds NaN or undefined (a text may say "ECE = NaN").
+    expect(svg.includes('<calibration') || /="[^"]*(NaN|undefined)/.test(svg), 'svg escapes its title, no NaN attribute').toBe(false);
+  },
+};
+
+props.gaussianKL = {
+  arb: fc.record({ rows: fc.integer({ min: 0, max: 6 }), dim: colsArb, data: dataSpec, lvData: dataSpec, general: fc.boolean(),
+    reduction: fc.constantFrom('mean', 'sum', 'none') as fc.Arbitrary<'mean' | 'sum' | 'none'>, grad: fc.boolean() }),
+  run(c) {
+    const n = c.rows * c.dim;
+    const mu0 = fill(n, { ...c.data, scale: Math.min(c.data.scale, 1e4), offset: Math.min(c.data.offset, 100) }, false);
+    // The same open finding: (μ₁ − μ₂)·e^(−lv2/2) and its square overflow float32 natively where
+    // the float64 results are finite; finite means beyond 1e17 are kept out of CI.
+    const mu = STRICT ? mu0 : mu0.map((v) => (Number.isFinite(v) && Math.abs(v) > 1e17 ? Math.sign(v) * 1e17 : v));
+    // exp(±logVar) beyond the float32 range is Infinity on both; keep most of them inside it.
+    const lv0 = fill(n, { ...c.lvData, scale: Math.min(c.lvData.scale, 30), offset: 0 }, false);
+    // Open finding: natively e^(lv1 − lv2) − 1 is formed in float32 and overflows for
+    // lv1 − lv2 > 88.7 where the float64 loss and gradient are still finite; kept out of CI.
+    const lv = STRICT ? lv0 : lv0.map((v) => (Number.isNaN(v) ? v : Math.max(-83, Math.min(83, v))));
+    const o = { reduction: c.reduction, dim: Math.max(1, c.dim), grad: c.grad };
+    const what = `gaussianKL ${c.rows}×${c.dim} ${JSON.stringify(o)} general=${c.general}`;
+    let a: ReturnType<typeof lk.gaussianKL>, b: ReturnType<typeof ref.gaussianKL>;
+    if (c.general) {
+      const mu2 = fill(n, { ...c.data, seed: c.data.seed + 3, pSpecial: 0, scale: 3, offset: 0 }, false);
+      const lv2 = fill(n, { ...c.lvData, seed: c.lvData.seed + 5, pSpecial: 0, scale: 5, offset: 0 }, false);
+      a = lk.gaussianKL(view(mu), lv, mu2, lv2, o);
+      b = ref.gaussianKL(mu, lv, mu2, lv2, o);
+      if (b.gradMu2) expectClose(a.gradMu2!, b.gradMu2, { rel: 1e-5, abs: 1e-30 }, `${what} gradMu2`);
+      if (b.gradLogVar2) expectClose(a.gradLogVar2!, b.gradLogVar2, { rel: 1e-5, abs: 1e-6 }, `${what} gradLogVar2`);
+    } else {
+      a = lk.gaussianKL(view(mu), lv, o);
+      b = ref.gaussianKL(mu, lv, o);
+    }
+    if (c.reduction === 'none') expectClose(a.loss as Float32Array, b.loss as Float32Array, { rel: 1e-5, abs: 1e-6 }, `${what} loss`);
+    else closeNum(a.loss as number, b.loss as number, { rel: 1e-5, abs: 1e-6 }, `${what} loss`);
+    if (b.gradMu) expectClose(a.gradMu!, b.gradMu, { rel: 1e-5, abs: 1e-30 }, `${what} gradMu`);
+    if (b.gradLogVar) expectClose(a.gradLogVar!, b.gradLogVar, { rel: 1e-5, abs: 1e-6 }, `${what} gradLogVar`);
+    expect(!!a.gradMu, 'grad present').toBe(c.grad);
+  },
+};
+
+props.sampleNext = {
+  arb: fc.record({ shape: shapeArb, data: dataSpec, seed: seedArb, temperature: fc.constantFrom(undefined, 0, 0.7, 1, 1.5, 1e-3, 100),
+    topK: fc.constantFrom(undefined, 0, 1, 3, 50, 2 ** 31), topP: fc.constantFrom(undefined, 1, 0.9, 0.5, 1e-6),
+    minP: fc.constantFrom(undefined, 0, 0.05, 1), repetitionPenalty: fc.constantFrom(undefined, 1, 1.3, 0.5),
+    presencePenalty: fc.constantFrom(undefined, 0, 0.5, -1e30), frequencyPenalty: fc.constantFrom(undefined, 0, 0.25),
+    bias: fc.boolean(), banned: fc.boolean(), history: fc.constantFrom('none', 'arrays', 'flat'), top: fc.constantFrom(0, 0, 1, 5),
+    rngs: fc.boolean(), async: fc.boolean(), threads: threadsArb }),
+  async run(c) {
+    const { rows, cols } = c.shape;
+    useThreads(c.threads);
+    const x = fill(rows * cols, c.data);
+    const o: Record<string, unknown> = {};
+    for (const key of ['temperature', 'topK', 'topP', 'minP', 'repetitionPenalty', 'presencePenalty', 'frequencyPenalty'] as const) {
+      if (c[key] !== undefined) o[key] = c[key];
+    }
+    if (c.bias) o.logitBias = { [c.data.seed % cols]: 2.5, [(c.data.seed >> 3) % cols]: -1 };
+    if (c.bias && c.data.seed % cols === (c.data.seed >> 3) % cols) o.logitBias = { [c.data.seed % cols]: 2.5 };
+    if (c.banned) o.bannedTokens = [c.data.seed % cols, (c.data.seed >> 5) % cols];
+    const hist = Array.from({ length: rows }, (_, r) => Int32Array.from({ length: (r * 7 + c.data.seed) % 9 }, (_, i) => (i * 13 + r) % cols));
+    if (c.history === 'arrays') o.previousTokens = hist;
+    if (c.history === 'flat') {
+      const offsets = new Int32Array(rows + 1);
+      hist.forEach((hh, r) => { offsets[r + 1] = offsets[r] + hh.length; });
+      const tokens = new Int32Array(offsets[rows]);
+      hist.forEach((hh, r) => tokens.set(hh, offsets[r]));
+      o.previousTokens = { tokens, offsets };
+    }
+    if (c.top) o.topLogProbs = Math.min(c.top, cols);
+    else o.returnLogProbs = true;
+    const mk = (R: typeof lk.Rng) => (c.rngs ? { rngs: Array.from({ length: rows }, (_, r) => new R(c.seed).advance(r)) } : { seed: c.seed });
+    const what = `sampleNext ${rows}×${cols} ${JSON.stringify({ ...o, previousTokens: c.history, seed: String(c.seed), rngs: c.rngs })}`;
+    let ea: any, eb: any, a: any, b: any;
+    try { b = ref.sampleNext(x, cols, { ...o, ...mk(ref.Rng) } as any); } catch (e) { eb = e; }
+    try {
+      const args = [view(x), cols, { ...o, ...mk(lk.Rng) }] as const;
+      a = c.async ? await lk.sampleNextAsync(...(args as unknown as [Float32Array, number, any])) : lk.sampleNext(...(args as unknown as [Float32Array, number, any]));
+    } catch (e) { ea = e; }
+    if (ea || eb) return void expect(ea?.code, `${what}: native ${ea?.message} / reference ${eb?.message}`).toBe(eb?.code);
+    same(a.tokens, b.tokens, `${what} tokens`);
+    for (let r = 0; r < rows; r++) {
+      const t = a.tokens[r];
+      if (t >= 0 && c.banned) expect((o.bannedTokens as number[]).includes(t), `${what}: banned token ${t} drawn`).toBe(false);
+    }
+    expectClose(a.logProbs, b.logProbs, { abs: 2e-6, rel: 2e-6 }, `${what} logProbs`);
+    if (c.top) {
+      same(a.top.indices, b.top.indices, `${what} top indices`);
+      expectClose(a.top.logProbs, b.top.logProbs, { abs: 2e-6, rel: 2e-6 }, `${what} top logProbs`);
+    }
+  },
+};
+
+props.decoder = {
+  arb: fc.record({ rows: fc.integer({ min: 1, max: 4 }), cols: fc.integer({ min: 1, max: 40 }), steps: fc.integer({ min: 1, max: 5 }), data: dataSpec,
+    seed: fc.integer({ min: 0, max: 2 ** 31 }), repetitionPenalty: fc.constantFrom(1, 1.5), temperature: fc.constantFrom(0, 1) }),
+  run(c) {
+    // decoder.next = sampleNext with the histories it keeps (prompt + drawn tokens), one Rng.
+    const prompt = Array.from({ length: c.rows }, (_, r) => Array.from({ length: r }, (_, i) => (i * 3 + r) % c.cols));
+    const o = { repetitionPenalty: c.repetitionPenalty, temperature: c.temperature };
+    const d = lk.decoder({ ...o, seed: c.seed, prompt });
+    const rng = new lk.Rng(c.seed);
+    const hist = prompt.map((p) => p.slice());
+    for (let s = 0; s < c.steps; s++) {
+      const x = fill(c.rows * c.cols, { ...c.data, seed: c.data.seed + s, pSpecial: 0 });
+      const want = lk.sampleNext(x, c.cols, { ...o, rng, previousTokens: hist.map((h) => Int32Array.from(h)) });
+      same(d.next(x, c.cols), want, `decoder step ${s}`);
+      want.forEach((t, r) => { if (t >= 0) hist[r].push(t); });
+      expect(d.histories).toEqual(hist);
+    }
+  },
+};
+
 /** The exported functions each property exercises (a new family adds its properties here). */
 export const COVERS: Record<string, string[]> = {
   softmax: ['softmax', 'logSoftmax', 'logSumExp', 'setThreads'], softmaxAsync: ['softmaxAsync', 'logSoftmaxAsync'],
@@ -532,21 +841,21 @@ export const COVERS: Record<string, string[]> = {
   topk: ['topk', 'topkAsync', 'argmax'], sampleCategorical: ['sampleCategorical'], gumbelTopK: ['gumbelTopK'], gumbelSoftmax: ['gumbelSoftmax'],
   gumbelFills: ['gumbel', 'truncatedGumbel'], sample: ['sample'], rng: ['Rng'],
   beamSearch: ['beamSearch', 'stochasticBeamSearch', 'inclusionProbability', 'logInclusionProbability', 'sbsEstimate'],
+  nce: ['nceLogits', 'nceLoss', 'nceLossAsync'], skipGram: ['skipGramStep', 'skipGramStepAsync', 'AliasSampler', 'unigramNoise'],
+  calibration: ['entropy', 'klUniform', 'temperatureNll', 'fitTemperature', 'fitTemperatureInfo', 'confidence', 'reliabilityDiagram',
+    'expectedCalibrationError', 'reliabilityDiagramSvg'],
+  gaussianKL: ['gaussianKL'], sampleNext: ['sampleNext', 'sampleNextAsync'], decoder: ['decoder'],
   asyncTwins: ['logSumExpAsync', 'softmaxBackwardAsync', 'binaryCrossEntropyWithLogitsAsync', 'argmaxAsync', 'gumbelAsync',
     'truncatedGumbelAsync', 'sampleCategoricalAsync', 'gumbelSoftmaxAsync', 'gumbelTopKAsync'],
 };
 
 /**
- * Exports of the families that landed after this suite was written (nce, calibration, decoding);
- * each family adds its properties here and removes its names from this list.
+ * Exports without a property: the CUDA host API (no GPU in CI; its host logic is tested with a
+ * fake driver in test/cuda-host.test.ts and fuzzed in test/api-fuzz, the kernels against the CPU
+ * in test/cuda.test.ts on a GPU machine; `device: 'cpu' | 'auto'` runs in the softmax property).
+ * A family that lands adds its properties to COVERS, not names here.
  */
-export const NOT_YET_COVERED = [
-  'nceLogits', 'nceLoss', 'nceLossAsync', 'skipGramStep', 'skipGramStepAsync', 'AliasSampler', 'unigramNoise',
-  'entropy', 'klUniform', 'temperatureNll', 'fitTemperature', 'fitTemperatureInfo', 'confidence', 'reliabilityDiagram',
-  'expectedCalibrationError', 'gaussianKL', 'reliabilityDiagramSvg', 'sampleNext', 'sampleNextAsync', 'decoder',
-  // the CUDA host API (never run on a GPU; its host logic is tested in test/cuda-host.test.ts)
-  'CUDA_AUTO_MIN_ELEMENTS', 'CudaArray', 'cuda',
-];
+export const NOT_YET_COVERED = ['CUDA_AUTO_MIN_ELEMENTS', 'CudaArray', 'cuda'];
 
 /** Registers one vitest test per property, over every seed of `cfg`. */
 export function registerProperties(cfg: PropertyConfig, timeoutMs = 120_000): void {

@@ -7,7 +7,7 @@ import * as ref from '../lib/reference/index.js';
 import { wordToGumbel } from '../lib/reference/philox.js';
 import { ndtriLower, wordToCauchy, wordToExponential, wordToLaplace, wordToNormal } from '../lib/words.js';
 import { native } from '../lib/native.js';
-import { detached, expectClose, expectError, randomF32, TIER } from './helpers.js';
+import { detached, expectClose, expectError, expectSameArray, randomF32, TIER } from './helpers.js';
 import {
   chiSquarePValue, expectChiSquare, expectKS, expectSameBits, gammaP, gammaQ, gumbelCdf, ksCritical, lnGamma, normalCdf,
 } from './sampling-stats.js';
@@ -113,15 +113,15 @@ describe(`native (${TIER}) vs reference, draw by draw`, () => {
         }
         const k = Math.min(cols, 5);
         const a = lk.gumbelTopK(x, cols, k, { seed }), b = ref.gumbelTopK(x, cols, k, { seed });
-        expect(Array.from(a.indices)).toEqual(Array.from(b.indices));
+        expectSameArray(a.indices, b.indices);
         expectClose(a.perturbed, b.perturbed, { abs: 2e-6, ulps: 4 }, 'perturbed');
         for (const tau of [1, 0.1]) {
           const c = lk.gumbelSoftmax(x, cols, { seed, tau }), d = ref.gumbelSoftmax(x, cols, { seed, tau });
-          expect(Array.from(c.index)).toEqual(Array.from(d.index));
+          expectSameArray(c.index, d.index);
           // y = exp(z − lse) with z = (x + g)/τ rounded to float32: |Δy| ≲ y·|z|·2⁻²³
           expectClose(c.y, d.y, { abs: 1e-7, rel: 2e-5 / tau }, `gumbelSoftmax y τ=${tau}`);
           const e = lk.gumbelSoftmax(x, cols, { seed, tau, hard: true });
-          expect(Array.from(e.index)).toEqual(Array.from(d.index));
+          expectSameArray(e.index, d.index);
         }
         const loc = x.subarray(0, Math.min(x.length, 4000));
         expectClose(lk.truncatedGumbel(loc, 0.5, { seed }), ref.truncatedGumbel(loc, 0.5, { seed }), { abs: 2e-6, ulps: 8 }, 'truncatedGumbel');
@@ -135,9 +135,9 @@ describe(`native (${TIER}) vs reference, draw by draw`, () => {
         const x = randomF32(rows * cols, cols, -3, 3);
         const mk = () => [new lk.Rng(3).advance(start), new ref.Rng(3).advance(start)] as const;
         let [a, b] = mk();
-        expect(Array.from(lk.sampleCategorical(x, cols, { rng: a }))).toEqual(Array.from(ref.sampleCategorical(x, cols, { rng: b })));
+        expectSameArray(lk.sampleCategorical(x, cols, { rng: a }), ref.sampleCategorical(x, cols, { rng: b }));
         [a, b] = mk();
-        expect(Array.from(lk.gumbelTopK(x, cols, 3, { rng: a }).indices)).toEqual(Array.from(ref.gumbelTopK(x, cols, 3, { rng: b }).indices));
+        expectSameArray(lk.gumbelTopK(x, cols, 3, { rng: a }).indices, ref.gumbelTopK(x, cols, 3, { rng: b }).indices);
         [a, b] = mk();
         expectClose(lk.gumbelSoftmax(x, cols, { rng: a }).y, ref.gumbelSoftmax(x, cols, { rng: b }).y, { abs: 1e-7, rel: 2e-5 }, 'y');
         [a, b] = mk();
@@ -253,7 +253,7 @@ describe('per-row streams (options.rngs)', () => {
         const row = x.subarray(r * cols, (r + 1) * cols);
         const one = () => new lk.Rng(seeds[r]).advance(r0(seeds[r]));
         expect(cat[r]).toBe(api.sampleCategorical(row, cols, { rng: one(), temperature: 0.8 })[0]);
-        expect(Array.from(top.indices.subarray(4 * r, 4 * r + 4))).toEqual(Array.from(api.gumbelTopK(row, cols, 4, { rng: one() }).indices));
+        expectSameArray(top.indices.subarray(4 * r, 4 * r + 4), api.gumbelTopK(row, cols, 4, { rng: one() }).indices);
         expectSameBits(gs.y.subarray(r * cols, (r + 1) * cols), api.gumbelSoftmax(row, cols, { rng: one(), tau: 0.5 }).y, `gumbelSoftmax row ${r}`);
         // each Rng reserved cols words
         expect(rngs[r].counter).toBe(BigInt(r0(seeds[r]) + Math.ceil(cols / 4)));
@@ -264,8 +264,8 @@ describe('per-row streams (options.rngs)', () => {
     const rows = 6, cols = 1001;
     const x = randomF32(rows * cols, 23, -6, 6);
     const mk = () => Array.from({ length: rows }, (_, r) => new lk.Rng(BigInt(r) * 7919n + 2n ** 63n));
-    expect(Array.from(lk.sampleCategorical(x, cols, { rngs: mk() }))).toEqual(Array.from(ref.sampleCategorical(x, cols, { rngs: mk() })));
-    expect(Array.from(lk.gumbelTopK(x, cols, 7, { rngs: mk() }).indices)).toEqual(Array.from(ref.gumbelTopK(x, cols, 7, { rngs: mk() }).indices));
+    expectSameArray(lk.sampleCategorical(x, cols, { rngs: mk() }), ref.sampleCategorical(x, cols, { rngs: mk() }));
+    expectSameArray(lk.gumbelTopK(x, cols, 7, { rngs: mk() }).indices, ref.gumbelTopK(x, cols, 7, { rngs: mk() }).indices);
   });
 });
 
@@ -374,13 +374,13 @@ describe('output buffers', () => {
     for (const [name, api] of APIS) {
       const out = new Int32Array(rows);
       expect(api.sampleCategorical(x, cols, { seed: 1, out })).toBe(out);
-      expect(Array.from(out)).toEqual(Array.from(api.sampleCategorical(x, cols, { seed: 1 })));
+      expectSameArray(out, api.sampleCategorical(x, cols, { seed: 1 }));
       const want = api.gumbelSoftmax(x, cols, { seed: 2, tau: 0.5 });
       const inPlace = x.slice();
       const got = api.gumbelSoftmax(inPlace, cols, { seed: 2, tau: 0.5, out: inPlace });
       expect(got.y, name).toBe(inPlace);
       expectSameBits(got.y, want.y, `${name} in place`);
-      expect(Array.from(got.index)).toEqual(Array.from(want.index));
+      expectSameArray(got.index, want.index);
       const g = new Float32Array(77);
       expect(api.gumbel(77, { seed: 3, out: g })).toBe(g);
       const sOut = new Float32Array(9);
@@ -399,7 +399,7 @@ describe('Gumbel-softmax', () => {
       const z = x.map((v, i) => v + g[i]);
       const { y, index } = lk.gumbelSoftmax(x, cols, { seed: 8, tau });
       expectClose(y, ref.softmax(z, cols, { temperature: tau }), { abs: 1e-7, rel: 1e-5 / Math.min(1, tau) }, `τ=${tau}`);
-      expect(Array.from(index)).toEqual(Array.from(lk.sampleCategorical(x, cols, { seed: 8 })));
+      expectSameArray(index, lk.sampleCategorical(x, cols, { seed: 8 }));
     }
   });
   test('hard: y is the one-hot of index (straight-through forward)', () => {
@@ -409,7 +409,7 @@ describe('Gumbel-softmax', () => {
     for (let r = 0; r < rows; r++) {
       for (let j = 0; j < cols; j++) expect(y[r * cols + j]).toBe(j === index[r] ? 1 : 0);
     }
-    expect(Array.from(index)).toEqual(Array.from(lk.gumbelSoftmax(x, cols, { seed: 2, tau: 0.3 }).index));
+    expectSameArray(index, lk.gumbelSoftmax(x, cols, { seed: 2, tau: 0.3 }).index);
   });
   test('τ → 0 stays finite and tends to the one-hot', () => {
     const x = randomF32(3 * 20, 73, -2, 2);

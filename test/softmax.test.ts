@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import * as lk from '../lib/index.js';
 import * as ref from '../lib/reference/index.js';
-import { detached, expectClose, expectError, fixture, LENGTHS, randomF32, TIER, unaligned } from './helpers.js';
+import { detached, expectClose, expectError, expectSameArray, fixture, LENGTHS, randomF32, TIER, unaligned } from './helpers.js';
 
 const fx = fixture('softmax');
 const f32 = (a: number[]) => new Float32Array(a);
@@ -192,9 +192,9 @@ describe('threads and async', () => {
   test('softmaxAsync / logSoftmaxAsync equal the sync results, concurrently', async () => {
     const x = randomF32(300 * 2000, 13);
     const [a, b, c] = await Promise.all([lk.softmaxAsync(x, 2000), lk.logSoftmaxAsync(x, 2000, { temperature: 0.5 }), lk.softmaxAsync(x, 2000)]);
-    expect(Array.from(a)).toEqual(Array.from(lk.softmax(x, 2000)));
-    expect(Array.from(b)).toEqual(Array.from(lk.logSoftmax(x, 2000, { temperature: 0.5 })));
-    expect(Array.from(c)).toEqual(Array.from(a));
+    expectSameArray(a, lk.softmax(x, 2000));
+    expectSameArray(b, lk.logSoftmax(x, 2000, { temperature: 0.5 }));
+    expectSameArray(c, a);
     const out = new Float32Array(x.length);
     expect(await lk.softmaxAsync(x, 2000, { out })).toBe(out);
   });

@@ -7,7 +7,7 @@ import { native } from '../lib/native.js';
 import * as ref from '../lib/reference/index.js';
 import * as refk from '../lib/reference/xent.js';
 import type { Reduction, SoftmaxCrossEntropyOptions } from '../lib/xent.js';
-import { detached, expectClose, expectError, fixture, LENGTHS, randomF32, TIER, unaligned } from './helpers.js';
+import { detached, expectClose, expectError, expectSameArray, fixture, LENGTHS, randomF32, TIER, unaligned } from './helpers.js';
 
 const fx = fixture('cross_entropy');
 const f32 = (a: number[]) => new Float32Array(a);
@@ -192,11 +192,11 @@ describe(`softmaxCrossEntropy: native vs reference (${TIER})`, () => {
         const inPlace = unaligned(x);
         const r = lk.softmaxCrossEntropy(inPlace, labels, { ...o, grad: inPlace });
         expect(r.grad).toBe(inPlace);
-        expect(Array.from(inPlace)).toEqual(Array.from(sep.grad!));
+        expectSameArray(inPlace, sep.grad!);
         expect(r.loss).toBe(sep.loss);
         const out = new Float32Array(x.length).fill(NaN);
         expect(lk.softmaxCrossEntropy(x, labels, { ...o, grad: out }).grad).toBe(out);
-        expect(Array.from(out)).toEqual(Array.from(sep.grad!));
+        expectSameArray(out, sep.grad!);
       }
     }
   });
@@ -285,6 +285,52 @@ describe(`softmaxCrossEntropy: native vs reference (${TIER})`, () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Tolerances that scale with the quantity tested: the smoothing term of the gradient is eps/C per
+// class (eps − eps/C at the label), so at C = 32000 a slip of eps/C vs eps/(C − 1) changes it by
+// 1/C = 3e-5 relative — invisible to a tolerance of 4e-7·max|g|. Isolated as grad(eps) − grad(0)
+// on the same logits (the p terms cancel to an ulp of p ≈ 1/C), it is held to 1e-5 of eps/C on
+// every non-label entry, on the native tier and the reference alike (the label entry, near −1,
+// to its float32 rounding); the loss difference has the closed form
+// eps·(x_y − mean(x)) per row.
+describe.each([['native', lk], ['reference', ref]] as const)('label smoothing at large C, to 1e-5 of eps/C (%s)', (_name, api) => {
+  for (const [C, eps] of [[1000, 0.3], [32000, 0.5], [32000, 0.05]] as const) {
+    test(`C = ${C}, eps = ${eps}: grad(eps) − grad(0) = −eps/C, and eps − eps/C at the label`, () => {
+      const rows = 3;
+      const x = randomF32(rows * C, C + 7, -0.5, 0.5);
+      const labels = new Int32Array([0, C - 1, 777 % C]);
+      for (const reduction of ['sum', 'mean'] as const) {
+        const a = api.softmaxCrossEntropy(x, labels, { reduction, labelSmoothing: eps });
+        const b = api.softmaxCrossEntropy(x, labels, { reduction });
+        const den = reduction === 'mean' ? rows : 1;
+        const unit = eps / C / den;
+        let worst = 0, at = -1;
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < C; j++) {
+            const i = r * C + j;
+            if (j === labels[r]) {
+              // p − 1 + eps: float32 values near 1, held to their own rounding (the slip would be eps/C²).
+              const ga = a.grad![i], gb = b.grad![i];
+              expect(Math.abs(ga - gb - (eps / den - unit)), `label entry ${i}`).toBeLessThanOrEqual(2 ** -22 * (Math.abs(ga) + Math.abs(gb)));
+              continue;
+            }
+            const err = Math.abs(a.grad![i] - b.grad![i] + unit);
+            if (err > worst) { worst = err; at = i; }
+          }
+        }
+        expect(worst, `worst at ${at} (${reduction}): relative to eps/C ${worst / unit}`).toBeLessThanOrEqual(1e-5 * unit);
+        // The smoothing term of the loss: eps·Σ_rows (x_y − mean(x)) (/ rows for 'mean').
+        let want = 0;
+        for (let r = 0; r < rows; r++) {
+          let sx = 0;
+          for (let j = 0; j < C; j++) sx += x[r * C + j];
+          want += eps * (x[r * C + labels[r]] - sx / C);
+        }
+        expect(Math.abs((a.loss as number) - (b.loss as number) - want / den)).toBeLessThanOrEqual(1e-5 * Math.abs(want / den) + 2e-6 * rows);
+      }
+    });
+  }
+});
+
 describe('gradient = finite differences of the float64 reference', () => {
   const fd = (lossAt: (x: Float64Array) => number, x: Float64Array, j: number, h = 1e-6) => {
     const a = x.slice(), b = x.slice();
@@ -316,7 +362,7 @@ describe('gradient = finite differences of the float64 reference', () => {
             // In place on the float64 reference: the gradient overwrites the logits.
             const inPlace = x.slice();
             refk.softmaxCrossEntropy(inPlace, labels, cols, -100, eps, weights, zLoss, reduction, inPlace, new Float64Array(rows), null, new Float64Array(1));
-            expect(Array.from(inPlace)).toEqual(Array.from(g));
+            expectSameArray(inPlace, g);
           }
         }
       }
@@ -396,7 +442,7 @@ describe(`binaryCrossEntropyWithLogits: native vs reference (${TIER})`, () => {
     const v = unaligned(x);
     const r = lk.binaryCrossEntropyWithLogits(v, unaligned(t), { posWeight: unaligned(pw), grad: v });
     expect(r.grad).toBe(v);
-    expect(Array.from(v)).toEqual(Array.from(want.grad));
+    expectSameArray(v, want.grad);
     expect(r.loss).toBe(want.loss);
   });
 });
@@ -429,12 +475,12 @@ describe('threads and async', () => {
       lk.softmaxCrossEntropyAsync(x, labels, { zLoss: 0.01 }),
       lk.softmaxCrossEntropyAsync(inPlace, labels, { ...o, grad: inPlace }),
     ]);
-    expect(Array.from(a.loss)).toEqual(Array.from(sync.loss));
-    expect(Array.from(a.grad!)).toEqual(Array.from(sync.grad!));
-    expect(Array.from(a.lse)).toEqual(Array.from(sync.lse));
+    expectSameArray(a.loss, sync.loss);
+    expectSameArray(a.grad!, sync.grad!);
+    expectSameArray(a.lse, sync.lse);
     expect(b.loss).toBe(lk.softmaxCrossEntropy(x, labels, { zLoss: 0.01 }).loss);
     expect(c.grad).toBe(inPlace);
-    expect(Array.from(inPlace)).toEqual(Array.from(sync.grad!));
+    expectSameArray(inPlace, sync.grad!);
   });
 
   test('async validation errors are rejections', async () => {

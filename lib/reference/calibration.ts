@@ -75,10 +75,16 @@ export const calibrationKernels: CalibrationKernels = {
         continue;
       }
       const { m } = rowMax(x, at, cols);
-      let s = 0, sx = 0;
-      for (let j = 0; j < cols; j++) sx += x[at + j];
-      if (m !== -Infinity) for (let j = 0; j < cols; j++) s += Math.exp(x[at + j] - m);
-      const loss = m === -Infinity ? Infinity * beta : beta * (m + Math.log(s) - sx / cols - logC);
+      // KL(U‖p) = lse − mean(x) − log C, formed as mean(m − x) + log Σ exp(x − m) − log C so that
+      // huge logits do not cancel (seven logits of 1e30: 0, not −log 7).
+      let s = 0, sd = 0;
+      if (m !== -Infinity) {
+        for (let j = 0; j < cols; j++) {
+          s += Math.exp(x[at + j] - m);
+          sd += m - x[at + j];
+        }
+      }
+      const loss = m === -Infinity ? Infinity * beta : beta * (sd / cols + Math.log(s) - logC);
       sum += loss;
       if (rowLoss) rowLoss[r] = loss;
       if (grad) {

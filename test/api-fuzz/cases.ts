@@ -7,7 +7,8 @@
 // instead of killing the test runner.
 import * as lk from '../../lib/index.js';
 
-export type Kind = 'f32' | 'i32' | 'count' | 'num' | 'opts' | 'fn' | 'any' | 'rng';
+// 'typed': a typed array where other types may be accepted too (Float64Array weights, Uint8Array masks).
+export type Kind = 'f32' | 'i32' | 'count' | 'num' | 'opts' | 'fn' | 'any' | 'rng' | 'typed';
 export interface Spec {
   id?: string;                        // unique id when one function has several specs (default: name)
   name: string;                       // the function as the message must name it (fn: ...)
@@ -16,8 +17,29 @@ export interface Spec {
   args: () => any[];                  // fresh valid arguments
   call: (a: any[]) => unknown;        // may return a promise
   optionKeys?: Record<string, Kind>;  // for the options argument (last 'opts')
+  cudaErrors?: RegExp;                // codes that may come as a plain Error (the CUDA errors, README "CUDA")
 }
 export interface Case { spec: string; what: string; arg: number; key?: string; expect: 'either' | 'throw' | 'ok'; make: () => any[]; getterError?: Error }
+
+/**
+ * A CudaArray over a host-memory stand-in for the driver (no GPU here): download / free run as
+ * documented on it, so their argument checks are exercised.
+ */
+function fakeDriver() {
+  return {
+    info: () => ({ available: true }),
+    alloc: (bytes: number) => ({ bytes: new ArrayBuffer(Math.max(bytes, 4)), freed: false }),
+    free: (h: { freed: boolean }) => { if (h.freed) throw new Error('double free'); h.freed = true; },
+    copy: (h: { bytes: ArrayBuffer }, host: ArrayBufferView, toDevice: boolean) => {
+      const dev = new Uint8Array(h.bytes, 0, host.byteLength), hv = new Uint8Array(host.buffer, host.byteOffset, host.byteLength);
+      if (toDevice) dev.set(hv); else hv.set(dev);
+    },
+    run: () => { throw new Error('no kernels on the stand-in driver'); },
+  };
+}
+function fakeDeviceArray(): unknown {
+  return new (lk.CudaArray as any)(fakeDriver(), 'float32', 4);
+}
 
 const f32 = (n: number, v = 0.25) => new Float32Array(n).map((_, i) => v + (i % 7) * 0.5 - 1);
 const i32 = (a: number[]) => new Int32Array(a);
@@ -98,6 +120,110 @@ SPECS.push({ name: 'reserve', kinds: ['count'], names: ['draws'], args: () => [3
 SPECS.push({ name: 'uniform', kinds: ['count', 'opts'], names: ['n', 'options'], args: () => [10, { out: f32(10, 9) }], call: (a) => new lk.Rng(1).uniform(a[0], a[1]), optionKeys: { out: 'f32' } });
 SPECS.push({ name: 'uint32', kinds: ['count', 'opts'], names: ['n', 'options'], args: () => [10, { out: new Uint32Array(10).fill(9) }], call: (a) => new lk.Rng(1).uint32(a[0], a[1]), optionKeys: { out: 'any' } });
 
+// sample.gumbel and sample.multivariateNormal (the sampling family's later additions).
+SPECS.push({ name: 'sample.gumbel', kinds: ['count', 'any', 'opts'], names: ['n', 'params', 'options'], args: () => [10, { loc: 0, scale: 2 }, { seed: 1, out: f32(10, 9) }],
+  call: (a) => lk.sample.gumbel(a[0], a[1], a[2]), optionKeys: { seed: 'any', out: 'f32' } });
+SPECS.push({ name: 'sample.multivariateNormal', kinds: ['count', 'any', 'opts'], names: ['n', 'params', 'options'],
+  args: () => [3, { mean: new Float32Array([0, 1]), scaleTril: new Float32Array([1, 0, 0.5, 2]) }, { seed: 1, out: f32(6, 9) }],
+  call: (a) => lk.sample.multivariateNormal(a[0], a[1], a[2]), optionKeys: { seed: 'any', out: 'f32' } });
+SPECS.push({ id: 'sample.multivariateNormal#params', name: 'sample.multivariateNormal', kinds: ['count', 'opts', 'opts'], names: ['n', 'params', 'options'],
+  args: () => [3, { mean: new Float32Array([0, 1]), scaleTril: new Float32Array([1, 0, 0.5, 2]) }, { seed: 1 }],
+  call: (a) => lk.sample.multivariateNormal(a[0], a[1], a[2]), optionKeys: { mean: 'f32', scaleTril: 'f32' } });
+
+// nce: scores are rows of 1 + k (k = 2 here: 2 rows of 3).
+SPECS.push({ name: 'nceLogits', kinds: ['f32', 'any', 'count', 'opts'], names: ['scores', 'logNoise', 'k', 'options'],
+  args: () => [f32(6), f32(6, -2), 2, { out: f32(6, 9) }], call: (a) => lk.nceLogits(a[0], a[1], a[2], a[3]), optionKeys: { out: 'f32' } });
+SPECS.push({ id: 'nceLogits#null', name: 'nceLogits', kinds: ['f32', 'any', 'count', 'opts'], names: ['scores', 'logNoise', 'k', 'options'],
+  args: () => [f32(6), null, 5, {}], call: (a) => lk.nceLogits(a[0], a[1], a[2], a[3]) });
+SPECS.push({ name: 'nceLoss', kinds: ['f32', 'any', 'count', 'opts'], names: ['scores', 'logNoise', 'k', 'options'],
+  args: () => [f32(6), f32(6, -2), 2, { reduction: 'mean', grad: f32(6, 9) }], call: (a) => lk.nceLoss(a[0], a[1], a[2], a[3]),
+  optionKeys: { reduction: 'any', grad: 'any' } });
+const sampler = () => new lk.AliasSampler(new Float64Array([5, 3, 1, 1]));
+SPECS.push({ name: 'skipGramStep', kinds: ['f32', 'f32', 'count', 'i32', 'i32', 'opts'], names: ['input', 'output', 'dim', 'centre', 'context', 'options'],
+  args: () => [f32(8, 0.1), f32(8, 0.2), 2, i32([0, 1, 3]), i32([1, 2, 0]), { sampler: sampler(), negatives: 2, lr: 0.025, objective: 'nce', mode: 'deterministic', seed: 1, noise: i32([7, 7, 7, 7, 7, 7]) }],
+  call: (a) => lk.skipGramStep(a[0], a[1], a[2], a[3], a[4], a[5]),
+  optionKeys: { sampler: 'any', negatives: 'count', lr: 'num', objective: 'any', mode: 'any', seed: 'any', noise: 'i32' } });
+SPECS.push({ name: 'AliasSampler', kinds: ['typed'], names: ['weights'], args: () => [new Float64Array([5, 3, 0, 1])], call: (a) => new lk.AliasSampler(a[0]) });
+SPECS.push({ id: 'AliasSampler#f32', name: 'AliasSampler', kinds: ['typed'], names: ['weights'], args: () => [new Float32Array([5, 3, 0, 1])], call: (a) => new lk.AliasSampler(a[0]) });
+for (const m of ['sample', 'sampleAsync'] as const) {
+  SPECS.push({ name: `AliasSampler.${m}`, kinds: ['count', 'opts'], names: ['n', 'options'], args: () => [10, { seed: 1, out: new Int32Array(10).fill(9) }],
+    call: (a) => sampler()[m](a[0], a[1]), optionKeys: { seed: 'any', out: 'i32' } });
+  SPECS.push({ id: `AliasSampler.${m}#rng`, name: `AliasSampler.${m}`, kinds: ['count', 'opts'], names: ['n', 'options'], args: () => [10, { rng: new lk.Rng(2) }],
+    call: (a) => sampler()[m](a[0], a[1]), optionKeys: { rng: 'rng' } });
+}
+SPECS.push({ name: 'AliasSampler.logProb', kinds: ['i32'], names: ['indices'], args: () => [i32([0, 3, 1])], call: (a) => sampler().logProb(a[0]) });
+SPECS.push({ name: 'unigramNoise', kinds: ['typed', 'num'], names: ['counts', 'power'], args: () => [new Float64Array([50, 20, 5, 1]), 0.75], call: (a) => lk.unigramNoise(a[0], a[1]) });
+SPECS.push({ id: 'unigramNoise#array', name: 'unigramNoise', kinds: ['any'], names: ['counts'], args: () => [[50, 20, 0, 1]], call: (a) => lk.unigramNoise(a[0]) });
+
+// calibration: logits 2 rows × 5.
+SPECS.push({ name: 'entropy', kinds: ['f32', 'count', 'opts'], names: ['logits', 'cols', 'options'], args: () => [X(), 5, { temperature: 1.5, out: f32(2, 9) }],
+  call: (a) => lk.entropy(a[0], a[1], a[2]), optionKeys: { temperature: 'num', out: 'f32' } });
+SPECS.push({ name: 'klUniform', kinds: ['f32', 'count', 'opts'], names: ['logits', 'cols', 'options'],
+  args: () => [X(), 5, { reduction: 'sum', grad: f32(10, 9), beta: 0.5, mask: new Uint8Array([1, 0]), accumulate: true }],
+  call: (a) => lk.klUniform(a[0], a[1], a[2]), optionKeys: { reduction: 'any', grad: 'any', beta: 'num', mask: 'typed', accumulate: 'any' } });
+SPECS.push({ name: 'temperatureNll', kinds: ['f32', 'i32', 'opts'], names: ['logits', 'labels', 'options'], args: () => [X(), i32([1, -100]), { temperature: 2, ignoreIndex: -100 }],
+  call: (a) => lk.temperatureNll(a[0], a[1], a[2]), optionKeys: { temperature: 'num', ignoreIndex: 'num' } });
+for (const name of ['fitTemperature', 'fitTemperatureInfo'] as const) {
+  SPECS.push({ name, kinds: ['f32', 'i32', 'opts'], names: ['logits', 'labels', 'options'], args: () => [X(), i32([1, 3]), { maxIter: 20, tol: 1e-6, ignoreIndex: -1 }],
+    call: (a) => lk[name](a[0], a[1], a[2]), optionKeys: { maxIter: 'count', tol: 'num', ignoreIndex: 'num' } });
+}
+SPECS.push({ name: 'confidence', kinds: ['f32', 'count', 'opts'], names: ['logits', 'cols', 'options'], args: () => [X(), 5, { temperature: 1, out: f32(2, 9), prediction: i32([7, 7]) }],
+  call: (a) => lk.confidence(a[0], a[1], a[2]), optionKeys: { temperature: 'num', out: 'f32', prediction: 'i32' } });
+for (const name of ['reliabilityDiagram', 'expectedCalibrationError'] as const) {
+  SPECS.push({ name, kinds: ['f32', 'i32', 'opts'], names: ['logits', 'labels', 'options'], args: () => [X(), i32([1, 4]), { bins: 4, temperature: 1.2, ignoreIndex: -100 }],
+    call: (a) => lk[name](a[0], a[1], a[2]), optionKeys: { bins: 'count', temperature: 'num', ignoreIndex: 'num' } });
+}
+SPECS.push({ name: 'gaussianKL', kinds: ['f32', 'f32', 'opts'], names: ['mu', 'logVar', 'options'], args: () => [f32(6), f32(6, -1), { reduction: 'sum', dim: 3, grad: true }],
+  call: (a) => lk.gaussianKL(a[0], a[1], a[2]), optionKeys: { reduction: 'any', dim: 'count', grad: 'any' } });
+SPECS.push({ id: 'gaussianKL#general', name: 'gaussianKL', kinds: ['f32', 'f32', 'f32', 'f32', 'opts'], names: ['mu', 'logVar', 'mu2', 'logVar2', 'options'],
+  args: () => [f32(6), f32(6, -1), f32(6, 0.5), f32(6, 0.1), { reduction: 'none', dim: 2, grad: false }],
+  call: (a) => lk.gaussianKL(a[0], a[1], a[2], a[3], a[4]), optionKeys: { reduction: 'any', dim: 'count', grad: 'any' } });
+SPECS.push({ name: 'reliabilityDiagramSvg', kinds: ['any', 'opts'], names: ['diagram', 'options'],
+  args: () => [lk.reliabilityDiagram(X(), i32([1, 4]), { bins: 4 }), { title: 'a <b> & "c"', width: 300, height: 200 }],
+  call: (a) => lk.reliabilityDiagramSvg(a[0], a[1]), optionKeys: { title: 'any', width: 'num', height: 'num' } });
+
+// decoding
+const DECODE_OPTS = { temperature: 'num', topK: 'count', topP: 'num', minP: 'num', repetitionPenalty: 'num', presencePenalty: 'num', frequencyPenalty: 'num',
+  logitBias: 'any', bannedTokens: 'typed', seed: 'any' } as const;
+SPECS.push({ name: 'sampleNext', kinds: ['f32', 'count', 'opts'], names: ['logits', 'cols', 'options'],
+  args: () => [X(), 5, { temperature: 0.8, topK: 3, topP: 0.9, minP: 0.05, repetitionPenalty: 1.1, presencePenalty: 0.1, frequencyPenalty: 0.2,
+    logitBias: { tokens: i32([1, 2]), values: [0.5, -1] }, bannedTokens: i32([4]), seed: 1, previousTokens: [i32([1, 1]), [2]], out: i32([7, 7]), topLogProbs: 2 }],
+  call: (a) => lk.sampleNext(a[0], a[1], a[2]), optionKeys: { ...DECODE_OPTS, previousTokens: 'any', out: 'i32', returnLogProbs: 'any', topLogProbs: 'count' } });
+SPECS.push({ id: 'sampleNext#rng', name: 'sampleNext', kinds: ['f32', 'count', 'opts'], names: ['logits', 'cols', 'options'],
+  args: () => [X(), 5, { rng: new lk.Rng(3), previousTokens: { tokens: i32([1, 2, 2]), offsets: i32([0, 1, 3]) }, logitBias: new Map([[0, 1]]) }],
+  call: (a) => lk.sampleNext(a[0], a[1], a[2]), optionKeys: { rng: 'rng', previousTokens: 'any', logitBias: 'any' } });
+SPECS.push({ id: 'sampleNext#rngs', name: 'sampleNext', kinds: ['f32', 'count', 'opts'], names: ['logits', 'cols', 'options'],
+  args: () => [X(), 5, { rngs: [new lk.Rng(1), new lk.Rng(2)], logitBias: { 3: 2 } }],
+  call: (a) => lk.sampleNext(a[0], a[1], a[2]), optionKeys: { rngs: 'any', logitBias: 'any' } });
+SPECS.push({ name: 'decoder', kinds: ['opts'], names: ['options'],
+  args: () => [{ temperature: 0.7, topK: 3, topP: 0.9, minP: 0, repetitionPenalty: 1.1, presencePenalty: 0, frequencyPenalty: 0.1,
+    logitBias: { 1: 0.5 }, bannedTokens: [4], seed: 1, prompt: [[1, 2], i32([3])] }],
+  call: (a) => { const d = lk.decoder(a[0]); d.next(X(), 5); return d.next(X(), 5); }, optionKeys: { ...DECODE_OPTS, prompt: 'any' } });
+SPECS.push({ name: 'decoder.next', kinds: ['f32', 'count'], names: ['logits', 'cols'], args: () => [X(), 5],
+  call: (a) => lk.decoder({ seed: 1, prompt: [[1], [2]] }).next(a[0], a[1]) });
+
+// The CUDA host API. Without a GPU (this machine and CI): every call either runs on the CPU as
+// documented or throws; the CUDA errors are an Error with an ERR_LOGITKIT_CUDA_* code (README,
+// "CUDA"), everything else TypeError / RangeError with a code.
+const CUDA_ERR = /^ERR_LOGITKIT_CUDA_/;
+SPECS.push({ name: 'cuda.upload', kinds: ['f32'], names: ['x'], args: () => [f32(10)], call: (a) => lk.cuda.upload(a[0]), cudaErrors: CUDA_ERR });
+SPECS.push({ id: 'cuda.upload#u32', name: 'cuda.upload', kinds: ['typed'], names: ['x'], args: () => [new Uint32Array(4)], call: (a) => lk.cuda.upload(a[0]), cudaErrors: CUDA_ERR });
+SPECS.push({ name: 'cuda.download', kinds: ['any', 'any'], names: ['x', 'out'], args: () => [fakeDeviceArray(), f32(4, 9)], call: (a) => lk.cuda.download(a[0], a[1]), cudaErrors: CUDA_ERR });
+SPECS.push({ name: 'cuda.free', kinds: ['any'], names: ['x'], args: () => [fakeDeviceArray()], call: (a) => lk.cuda.free(a[0]), cudaErrors: CUDA_ERR });
+SPECS.push({ name: 'cuda.info', kinds: [], names: [], args: () => [], call: () => {
+  const i = lk.cuda.info();
+  if (typeof i.available !== 'boolean') throw new Error('cuda.info: no available flag');
+  return i;
+} });
+SPECS.push({ name: 'CudaArray', kinds: ['any', 'any', 'any'], names: ['driver', 'dtype', 'length'], args: () => [fakeDriver(), 'float32', 4],
+  call: (a) => new (lk.CudaArray as any)(a[0], a[1], a[2]), cudaErrors: CUDA_ERR });
+// options.device on the CUDA-capable functions ('cuda' without a GPU: ERR_LOGITKIT_CUDA_UNAVAILABLE).
+for (const sp of [...SPECS]) {
+  if (!['softmax', 'logSoftmax', 'logSumExp', 'softmaxCrossEntropy', 'gumbel', 'sampleCategorical', 'gumbelTopK', 'topk'].includes(sp.name) || sp.id) continue;
+  SPECS.push({ ...sp, id: `${sp.name}#device`, args: () => { const a = sp.args(); const i = sp.kinds.indexOf('opts'); a[i] = { ...a[i], device: 'auto' }; return a; },
+    optionKeys: { device: 'any' }, cudaErrors: CUDA_ERR });
+}
+
 // The async twins take the same arguments as their sync functions.
 for (const sp of [...SPECS]) {
   const twin = `${sp.name}Async`;
@@ -111,17 +237,10 @@ for (const sp of [...SPECS]) {
 }
 
 /**
- * Exports of the families that landed after this suite was written; each family adds its specs
- * here (and removes its names from this list).
+ * Exports without specs yet: a family that lands adds its specs here and keeps this list empty
+ * (the coverage test fails for an export that is neither covered nor listed).
  */
-export const NOT_YET_COVERED = [
-  'nceLogits', 'nceLoss', 'nceLossAsync', 'skipGramStep', 'skipGramStepAsync', 'AliasSampler', 'unigramNoise',
-  'entropy', 'klUniform', 'temperatureNll', 'fitTemperature', 'fitTemperatureInfo', 'confidence', 'reliabilityDiagram',
-  'expectedCalibrationError', 'gaussianKL', 'reliabilityDiagramSvg', 'sampleNext', 'sampleNextAsync', 'decoder',
-  'sample.gumbel', 'sample.gumbelAsync', 'sample.multivariateNormal', 'sample.multivariateNormalAsync',
-  // the CUDA host API (never run on a GPU; its host logic is tested in test/cuda-host.test.ts)
-  'CUDA_AUTO_MIN_ELEMENTS', 'CudaArray', 'cuda',
-];
+export const NOT_YET_COVERED: string[] = [];
 
 // ---------------------------------------------------------------------------------------------
 // Hostile values
@@ -130,21 +249,24 @@ function detach<T extends ArrayBufferView>(a: T): T {
   structuredClone(a.buffer, { transfer: [a.buffer as ArrayBuffer] });
   return a;
 }
-function sab<T extends Float32Array | Int32Array | Uint32Array>(a: T): T {
+function sab<T extends ArrayBufferView & { set(a: T): void }>(a: T): T {
   const C = a.constructor as any;
   const v = new C(new SharedArrayBuffer(a.byteLength));
   v.set(a);
   return v;
 }
-function odd<T extends Float32Array | Int32Array | Uint32Array>(a: T, off = 3): T {
+function odd<T extends ArrayBufferView & { length: number; set(a: T): void }>(a: T, off = 3): T {
   const C = a.constructor as any;
-  const v = new C(new ArrayBuffer(a.byteLength + off * 4 + 4), off * 4, a.length);
+  const b = C.BYTES_PER_ELEMENT as number;  // an odd element offset: unaligned for 4- and 8-byte elements
+  const v = new C(new ArrayBuffer(a.byteLength + off * b + b), off * b, a.length);
   v.set(a);
   return v;
 }
 /** Variants of a valid typed array: [what, make, expectation]. */
 function typedVariants(a: any, kind: Kind): [string, () => any, Case['expect']][] {
   const C = a.constructor as any;
+  // Arguments of kind 'typed' also take other element types (or plain arrays): 'either' there.
+  const other: Case['expect'] = kind === 'typed' ? 'either' : 'throw';
   const v: [string, () => any, Case['expect']][] = [
     ['odd-offset view', () => odd(a.slice()), 'ok'],
     ['SharedArrayBuffer-backed', () => sab(a.slice()), 'ok'],
@@ -155,9 +277,9 @@ function typedVariants(a: any, kind: Kind): [string, () => any, Case['expect']][
     ['length + 1', () => new C(a.length + 1).fill(1), 'either'],
     ['length − 1', () => new C(Math.max(0, a.length - 1)).fill(1), 'either'],
     ['empty', () => new C(0), 'either'],
-    ['plain array', () => Array.from(a), 'throw'],
-    ['Float64Array', () => new Float64Array(a), 'throw'],
-    ['Uint8Array over it', () => new Uint8Array(a.slice().buffer), 'throw'],
+    ['plain array', () => Array.from(a), other],
+    ['Float64Array', () => new Float64Array(a), C === Float64Array ? 'ok' : other],
+    ['Uint8Array over it', () => new Uint8Array(a.slice().buffer), C === Uint8Array ? 'either' : other],
     ['DataView', () => new DataView(a.slice().buffer), 'throw'],
   ];
   if (kind === 'f32') v.push(['Int32Array', () => new Int32Array(a.length), 'throw']);
