@@ -230,13 +230,26 @@ function historyOf(v: unknown, rows: number, cols: number, fn: string): { hist: 
       off[r + 1] = off[r] + h.length;
     });
     hist = new Int32Array(off[rows]);
-    v.forEach((h, r) => hist.set(h as ArrayLike<number>, off[r]));
-    v.forEach((h, r) => {
-      for (let i = 0; i < (h as ArrayLike<number>).length; i++) {
-        const t = (h as ArrayLike<number>)[i];
-        if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${t} is out of range [0, ${cols})`);
+    for (let r = 0; r < rows; r++) {
+      const h = v[r] as ArrayLike<number>;
+      if (Array.isArray(h)) {
+        // Plain arrays before the copy (which would truncate 1.5 or wrap 2³²).
+        for (let i = 0; i < h.length; i++) {
+          const t = h[i];
+          if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${t} is out of range [0, ${cols})`);
+        }
       }
-    });
+      hist.set(h, off[r]);
+    }
+    // Int32Array rows: one range check over the copy (a single monomorphic loop; the cost of a
+    // 512-token history per row of a batch is otherwise visible next to the kernel).
+    for (let i = 0; i < hist.length; i++) {
+      if (hist[i] < 0 || hist[i] >= cols) {
+        let r = 0;
+        while (off[r + 1] <= i) r++;
+        throw rangeError(`${name}[${r}][${i - off[r]}] = ${hist[i]} is out of range [0, ${cols})`);
+      }
+    }
   } else if (v !== null && typeof v === 'object' && 'tokens' in v && 'offsets' in v) {
     const o = v as { tokens: unknown; offsets: unknown };
     hist = i32(o.tokens, `${name}.tokens`);
