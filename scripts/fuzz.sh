@@ -3,7 +3,7 @@
 # kernel family (fuzz/<family>.cc), driving the kernels of every ISA tier the CPU has through
 # the same per-tier fill functions the dispatch table uses; no N-API involved.
 #
-#   scripts/fuzz.sh            # build, then run every harness for 25 s (CI budget: ≤ 5 min in all)
+#   scripts/fuzz.sh            # build, then run every harness for 20 s (CI budget: ≤ 5 min in all)
 #   scripts/fuzz.sh 600        # 10 minutes per harness
 #   FUZZ_ONLY=xent scripts/fuzz.sh 60
 #
@@ -13,7 +13,7 @@
 # build-fuzz/crash-<family>-*; replay it with build-fuzz/fuzz_<family> <file>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECS=${1:-25}
+SECS=${1:-20}
 CXX=${CXX:-clang++}
 OUT=build-fuzz
 JOBS=${FUZZ_JOBS:-2}
