@@ -254,7 +254,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (P.top_k > 0) LK_CHECK(rank < P.top_k, "row %ld: token %d has rank %ld ≥ top_k %ld", long(r), tok, long(rank), long(P.top_k));
     if (P.min_p > 0) LK_CHECK(det_exp(d.s[size_t(tok)]) >= P.min_p, "row %ld: token %d below min_p", long(r), tok);
     LK_CHECK(std::find(d.kept.begin(), d.kept.end(), tok) != d.kept.end() || !d.truncated, "row %ld: token %d outside the kept set", long(r), tok);
-    const double lz = std::log(d.z), want = d.s[size_t(tok)] - lz;
+    // Log-probabilities are stored as float32 (the reference writes a Float32Array): s − log Z of
+    // −1e300 is −Infinity there.
+    const double lz = std::log(d.z), want = double(float(d.s[size_t(tok)] - lz));
     if (want_lp) {
       float v = lp[size_t(r)];
       LK_CHECK(!std::isnan(v) && v <= 1e-6f, "row %ld: log p %g", long(r), v);
@@ -266,7 +268,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       float tl = tlp[size_t(r * P.top_n + i)];
       if (size_t(i) < d.kept.size()) {
         LK_CHECK(ti == d.kept[size_t(i)], "row %ld: top %ld = %d, the definition's %d", long(r), long(i), ti, d.kept[size_t(i)]);
-        double wv = d.s[size_t(ti)] - lz;
+        double wv = double(float(d.s[size_t(ti)] - lz));
         LK_CHECK(std::fabs(double(tl) - wv) <= 1e-6 * std::fmax(1.0, std::fabs(wv)) || (std::isinf(wv) && double(tl) == wv),
                  "row %ld: top %ld log p %.9g, the definition's %.9g", long(r), long(i), tl, wv);
       } else {

@@ -317,7 +317,7 @@ describe('closed forms and finite differences (float64 reference)', () => {
         const a = lk.gaussianKL(bad, lv, { dim: n, reduction: 'none' });
         expect((a.loss as Float32Array)[0], `n ${n} at ${at}`).toBeNaN();
         expect(a.gradMu![at]).toBeNaN();
-        expect(ref.gaussianKL(bad, lv, { dim: n, reduction: 'none' }).loss[0]).toBeNaN();
+        expect((ref.gaussianKL(bad, lv, { dim: n, reduction: 'none' }).loss as Float32Array)[0]).toBeNaN();
         for (const [m1, m2] of [[bad, mu2], [mu, (() => { const b = mu2.slice(); b[at] = NaN; return b; })()]]) {
           const g = lk.gaussianKL(m1, lv, m2, lv2, { dim: n, reduction: 'sum' });
           expect(g.loss, `general, n ${n} at ${at}`).toBeNaN();
