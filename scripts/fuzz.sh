@@ -50,8 +50,8 @@ done
 jobs_list+=("native/dispatch.cc|$OUT/obj/dispatch.o|-march=x86-64" "native/pool.cc|$OUT/obj/pool.o|-march=x86-64")
 printf '%s\n' "${jobs_list[@]}" | xargs -P "$JOBS" -I{} bash -c 'IFS="|" read -r s o fl <<< "{}"; compile "$s" "$o" $fl'
 OBJS=$(ls $OUT/obj/*.o)
-# The harnesses, linked in parallel as the objects are (nine ASan + UBSan links are a minute
-# on one core).
+# The harnesses (one per family with a fuzz/<family>.cc), compiled and linked in parallel as
+# the objects are.
 harnesses=()
 for f in $FAMILIES; do
   [[ -n ${FUZZ_ONLY:-} && $FUZZ_ONLY != "$f" ]] && continue
