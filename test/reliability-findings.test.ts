@@ -8,6 +8,7 @@ import * as ref from '../lib/reference/index.js';
 import { native } from '../lib/native.js';
 import { referenceKernels } from '../lib/reference/kernels.js';
 import { expectClose, expectError, TIER, ulps } from './helpers.js';
+import { fill } from './property-suite.js';
 
 const f32 = (a: number[]) => new Float32Array(a);
 const backends = [['native/' + TIER, lk], ['reference', ref]] as const;
@@ -34,7 +35,25 @@ describe(`label smoothing with class weights, huge logits (${TIER})`, () => {
   }
   const weights = (n: number, seed: number) => Float32Array.from(uniforms(n, seed), (u) => 0.5 + 2 * u);
 
-  test('the reproducer: 2 rows of 64 logits of 1e30, weights in [0.5, 2.5], smoothing 0.1 (loss 4.2, was 1.1e13)', () => {
+  test('the reproducer (property seed 55751): 2 rows of 64 logits near 1e30, weights in [0.5, 2.5], smoothing 0.1 (loss 4.22, was 1.1e13)', () => {
+    // The counterexample exactly as fast-check drew it (test/property-suite.ts softmaxCrossEntropy).
+    const data = { seed: 2108410205, pSpecial: 0.002, pMask: 0, scale: 110, offset: 1e30 };
+    const x = fill(128, data);
+    const labels = new Int32Array(2);
+    let h = 819457890 + 1;
+    for (let r = 0; r < 2; r++) {
+      h = Math.imul(h ^ (h >>> 13), 0x5bd1e995) >>> 0;
+      labels[r] = h % 64;
+    }
+    const classWeights = fill(64, { ...data, pSpecial: 0, pMask: 0, scale: 1, offset: 1.5 });
+    const o = { reduction: 'mean', cols: 64, ignoreIndex: 3, labelSmoothing: eps, zLoss: 0, classWeights } as const;
+    const want = ref.softmaxCrossEntropy(x, labels, o).loss as number;
+    expect(Math.abs(want - 4.224546931880208)).toBeLessThan(1e-9);
+    const got = lk.softmaxCrossEntropy(x, labels, o).loss as number;
+    expect(Math.abs(got - want), `${got} vs ${want}`).toBeLessThan(1e-5 * want);
+  });
+
+  test('all-equal rows of 1e30: the closed form (1 − ε)·w_y·log C + (ε/C)·W·log C', () => {
     const x = new Float32Array(2 * 64).fill(1e30);
     const w = weights(64, 7), labels = new Int32Array([3, 40]);
     const want = equalRowsMean(2, 64, w, labels);
@@ -155,7 +174,7 @@ describe(`softmaxBackward with |dy| near the float32 range (${TIER})`, () => {
 });
 
 describe(`gumbelSoftmax with |logits|/τ beyond the float32 range (${TIER})`, () => {
-  test('the reproducer: 4 × 65 logits of ±3e38 scale, τ = 0.1: the reference index, a finite y', () => {
+  test('4 × 65 logits uniform in ±3e38, τ = 0.1: the reference index, a finite y', () => {
     const x = Float32Array.from(uniforms(4 * 65, 21), (v) => (2 * v - 1) * 3e38);
     for (const hard of [false, true]) {
       for (const seed of [1, 2, 3, 4, 5]) {
@@ -171,6 +190,15 @@ describe(`gumbelSoftmax with |logits|/τ beyond the float32 range (${TIER})`, ()
         expectClose(a.y, b.y, { abs: 1e-7, rel: 2e-4 }, `seed ${seed} hard ${hard}`);
       }
     }
+  });
+
+  test('the reproducer (property seed 1): 4 × 65 masked logits of 3e38 scale with specials, τ = 0.1 (index 41, was 0)', () => {
+    const x = fill(4 * 65, { seed: 1386297134, pSpecial: 0.02, pMask: 0.9, scale: 3e38, offset: 0 });
+    const o = { seed: 9007199254740948, tau: 0.1, hard: false };
+    const b = ref.gumbelSoftmax(x, 65, o), a = lk.gumbelSoftmax(x, 65, o);
+    expect(b.index[2]).toBe(41);
+    expect(Array.from(a.index)).toEqual(Array.from(b.index));
+    expectClose(a.y, b.y, { abs: 1e-7, rel: 2e-4, lnRel: 3 * 2 ** -24 / 0.1 }, 'y');
   });
 
   test('neighbours: near-ties at 3e38, 1e8-scale logits, τ at both ends of its range, in place', () => {
