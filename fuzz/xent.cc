@@ -48,8 +48,13 @@ static void softmax_xent(FuzzedDataProvider& in, const XentKernels& k, const Xen
       LK_CHECK(l == 0.0, "ignored row %ld has loss %g", long(r), l);
     } else if (!bad) {
       LK_CHECK(!std::isnan(l) && l >= -1e-6 * std::fmax(1.0, std::fabs(ls)), "row %ld loss %g (scalar %g)", long(r), l, ls);
+      // The tiers' log Σ exp may differ by a few float32 ulp of the sum (δ ≤ 1e-6: the vector
+      // tiers sum float lanes, the scalar tier a double), which the z-loss λ·w_y·lse² scales by
+      // 2λ·w_y·|lse| (λ up to 3.4e38 with lse near 0 turns 1e-13 into 4e12).
+      const double wy = p.weights ? double(p.weights[labels[size_t(r)]]) : 1.0, dl = 1e-6, lz = double(lses[size_t(r)]);
+      const double ztol = double(p.zloss) * wy * (2.0 * std::fabs(lz) * dl + dl * dl);
       if (std::isfinite(ls) && std::isfinite(l))
-        LK_CHECK(std::fabs(l - ls) <= 1e-3 * std::fmax(1.0, std::fabs(ls)), "row %ld loss %.9g vs scalar %.9g (tier %d, cols %ld, label %d, eps %g, weights %d, zloss %g, x[0] %g)",
+        LK_CHECK(std::fabs(l - ls) <= 1e-3 * std::fmax(1.0, std::fabs(ls)) + ztol, "row %ld loss %.9g vs scalar %.9g (tier %d, cols %ld, label %d, eps %g, weights %d, zloss %g, x[0] %g)",
                  long(r), l, ls, g_tier, long(cols), labels[size_t(r)], p.smoothing, p.weights != nullptr, p.zloss, keep[size_t(r * cols)]);
     }
     if (!grad) continue;
