@@ -10,6 +10,17 @@ import { bool, describe, f32, finite, i32, integer, isDetached, isTypedArrayOf, 
 /** A sparse logit bias: token → added logit. */
 export type LogitBias = Map<number, number> | Record<number, number> | { tokens: Int32Array | number[]; values: ArrayLike<number> };
 
+/**
+ * Per-row logit biases (requests in a batch each with their own): one LogitBias per row (null or
+ * undefined: none), or one flat list with rows + 1 offsets (row r: entries offsets[r] … offsets[r+1] − 1).
+ */
+export type RowLogitBias =
+  | Array<LogitBias | null | undefined>
+  | { tokens: Int32Array | number[]; values: ArrayLike<number>; offsets: Int32Array | number[] };
+
+/** Per-row banned tokens: one array per row (null or undefined: none), or one flat array with rows + 1 offsets. */
+export type RowBannedTokens = Array<Int32Array | number[] | null | undefined> | { tokens: Int32Array | number[]; offsets: Int32Array | number[] };
+
 /** Per-row token histories: one array per row, or one flat array with rows + 1 offsets. */
 export type PreviousTokens = Array<Int32Array | number[]> | { tokens: Int32Array; offsets: Int32Array };
 
@@ -28,10 +39,10 @@ export interface SampleNextOptions extends RowRandomOptions {
   presencePenalty?: number;
   /** Subtracted count times from the logit of every token in previousTokens (OpenAI). */
   frequencyPenalty?: number;
-  /** Added to the logits of the listed tokens (finite values), in every row. */
-  logitBias?: LogitBias;
-  /** Tokens never produced (their logits become −Infinity), in every row. */
-  bannedTokens?: Int32Array | number[];
+  /** Added to the logits of the listed tokens (finite values): one map for every row, or per row (RowLogitBias). */
+  logitBias?: LogitBias | RowLogitBias;
+  /** Tokens never produced (their logits become −Infinity): one list for every row, or per row (RowBannedTokens). */
+  bannedTokens?: Int32Array | number[] | RowBannedTokens;
   /** The tokens each row has produced so far (for the three penalties). */
   previousTokens?: PreviousTokens;
   /** Output buffer for the tokens (length rows). */
@@ -86,9 +97,8 @@ function tokenId(v: unknown, cols: number, name: string): number {
   return v;
 }
 
-function biasOf(v: unknown, cols: number, fn: string): { idx: Int32Array; val: Float64Array } {
-  if (v === undefined) return { idx: EMPTY_I32, val: EMPTY_F64 };
-  const name = `${fn}: options.logitBias`;
+/** One map's (token, bias) pairs, sorted by token; a token listed twice is a RangeError. */
+function biasPairs(v: unknown, cols: number, name: string): Array<[number, number]> {
   let pairs: Array<[number, number]>;
   if (v instanceof Map) {
     pairs = [...v.entries()].map(([t, b], i) => [tokenId(t, cols, `${name} key #${i}`), finite(b, `${name}.get(${String(t)})`)]);
@@ -107,7 +117,7 @@ function biasOf(v: unknown, cols: number, fn: string): { idx: Int32Array; val: F
   for (let i = 1; i < pairs.length; i++) {
     if (pairs[i][0] === pairs[i - 1][0]) throw rangeError(`${name}: token ${pairs[i][0]} is listed twice`);
   }
-  return { idx: Int32Array.from(pairs, (p) => p[0]), val: Float64Array.from(pairs, (p) => p[1]) };
+  return pairs;
 }
 
 /**
@@ -122,13 +132,120 @@ function tokenList(v: unknown, name: string): ArrayLike<number> | null {
   return v as Int32Array;
 }
 
-function bannedOf(v: unknown, cols: number, fn: string): Int32Array {
-  if (v === undefined) return EMPTY_I32;
-  const name = `${fn}: options.bannedTokens`;
+/** rows + 1 offsets of a flat per-row list of n entries (from 0 to n, not decreasing). */
+function rowOffsets(v: unknown, rows: number, n: number, name: string): Int32Array {
+  const list = tokenList(v, name);
+  if (!list) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an Int32Array or an array, received ${describe(v)}`);
+  const off = Int32Array.from(list);
+  if (off.length !== rows + 1) throw rangeError(`${name}.length = ${off.length} is out of range: expected rows + 1 = ${rows + 1}`);
+  for (let r = 0; r <= rows; r++) {
+    if (off[r] !== (v as ArrayLike<number>)[r]) throw rangeError(`${name}[${r}] = ${(v as ArrayLike<number>)[r]} is out of range: expected an integer`);
+  }
+  if (off[0] !== 0 || off[rows] !== n) throw rangeError(`${name} must start at 0 and end at tokens.length = ${n}`);
+  for (let r = 0; r < rows; r++) {
+    if (off[r + 1] < off[r]) throw rangeError(`${name}[${r + 1}] = ${off[r + 1]} is out of range: expected ≥ ${name.split('.').pop()}[${r}] = ${off[r]}`);
+  }
+  return off;
+}
+
+/** The flat form of per-row pair lists. */
+function flatBias(perRow: Array<Array<[number, number]>>): { idx: Int32Array; val: Float64Array; off: Int32Array } {
+  const off = new Int32Array(perRow.length + 1);
+  perRow.forEach((p, r) => { off[r + 1] = off[r] + p.length; });
+  const idx = new Int32Array(off[perRow.length]), val = new Float64Array(off[perRow.length]);
+  perRow.forEach((p, r) => p.forEach(([t, b], i) => { idx[off[r] + i] = t; val[off[r] + i] = b; }));
+  return { idx, val, off };
+}
+
+function biasOf(v: unknown, rows: number, cols: number, fn: string): { idx: Int32Array; val: Float64Array; off: Int32Array | null } {
+  if (v === undefined) return { idx: EMPTY_I32, val: EMPTY_F64, off: null };
+  const name = `${fn}: options.logitBias`;
+  if (Array.isArray(v)) {
+    // One map per row.
+    if (v.length !== rows) throw rangeError(`${name}.length = ${v.length} is out of range: expected rows = ${rows}`);
+    return flatBias(v.map((b, r) => (b === undefined || b === null ? [] : biasPairs(b, cols, `${name}[${r}]`))));
+  }
+  if (v !== null && typeof v === 'object' && 'offsets' in v) {
+    // The flat per-row form: { tokens, values, offsets }.
+    const o = v as { tokens?: unknown; values?: unknown; offsets: unknown };
+    const all = biasPairsUnsorted(o, cols, name);
+    const off = rowOffsets(o.offsets, rows, all.length, `${name}.offsets`);
+    return flatBias(Array.from({ length: rows }, (_, r) => sortedUnique(all.slice(off[r], off[r + 1]), `${name} row ${r}`)));
+  }
+  const { idx, val } = flatBias([biasPairs(v, cols, name)]);
+  return { idx, val, off: null };
+}
+
+/** The (token, bias) pairs of a flat { tokens, values } in their given order. */
+function biasPairsUnsorted(o: { tokens?: unknown; values?: unknown }, cols: number, name: string): Array<[number, number]> {
+  if (!ArrayBuffer.isView(o.tokens) && !Array.isArray(o.tokens)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}.tokens must be an Int32Array or an array, received ${describe(o.tokens)}`);
+  if (!ArrayBuffer.isView(o.values) && !Array.isArray(o.values)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}.values must be an array, received ${describe(o.values)}`);
+  const t = o.tokens as ArrayLike<number>, b = o.values as ArrayLike<number>;
+  if (t.length !== b.length) throw rangeError(`${name}.values.length = ${b.length} is out of range: expected tokens.length = ${t.length}`);
+  return Array.from({ length: t.length }, (_, i) => [tokenId(t[i], cols, `${name}.tokens[${i}]`), finite(b[i], `${name}.values[${i}]`)]);
+}
+
+/** Pairs sorted by token; a token listed twice in one row is a RangeError naming the row. */
+function sortedUnique(pairs: Array<[number, number]>, name: string): Array<[number, number]> {
+  pairs.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < pairs.length; i++) {
+    if (pairs[i][0] === pairs[i - 1][0]) throw rangeError(`${name}: token ${pairs[i][0]} is listed twice`);
+  }
+  return pairs;
+}
+
+/** A decoder's prompt: one list of token ids (integers ≥ 0) per row, copied. */
+function promptOf(v: unknown, name: string): number[][] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an array of token lists (one per row), received ${describe(v)}`);
+  return v.map((p, r) => {
+    const list = tokenList(p, `${name}[${r}]`);
+    if (!list) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}[${r}] must be an Int32Array or an array, received ${describe(p)}`);
+    return Array.from(list, (t, i) => {
+      if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t > 0x7fffffff) {
+        throw rangeError(`${name}[${r}][${i}] = ${describe(t)} is out of range: expected a token id (an integer ≥ 0)`);
+      }
+      return t;
+    });
+  });
+}
+
+/** Token ids, deduplicated and sorted. */
+function banList(v: unknown, cols: number, name: string): Int32Array {
   const list = tokenList(v, name);
   if (!list) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an Int32Array or an array, received ${describe(v)}`);
   const a = Array.from(list, (t, i) => tokenId(t, cols, `${name}[${i}]`));
   return Int32Array.from(new Set(a)).sort();
+}
+
+function flatBans(perRow: Int32Array[]): { ids: Int32Array; off: Int32Array } {
+  const off = new Int32Array(perRow.length + 1);
+  perRow.forEach((p, r) => { off[r + 1] = off[r] + p.length; });
+  const ids = new Int32Array(off[perRow.length]);
+  perRow.forEach((p, r) => ids.set(p, off[r]));
+  return { ids, off };
+}
+
+function bannedOf(v: unknown, rows: number, cols: number, fn: string): { ids: Int32Array; off: Int32Array | null } {
+  if (v === undefined) return { ids: EMPTY_I32, off: null };
+  const name = `${fn}: options.bannedTokens`;
+  if (Array.isArray(v) && v.some((e) => typeof e !== 'number')) {
+    // One list per row (an array of numbers is the shared form).
+    if (v.length !== rows) throw rangeError(`${name}.length = ${v.length} is out of range: expected rows = ${rows}`);
+    return flatBans(v.map((b, r) => (b === undefined || b === null ? EMPTY_I32 : banList(b, cols, `${name}[${r}]`))));
+  }
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v) && 'offsets' in v) {
+    const o = v as { tokens?: unknown; offsets: unknown };
+    const t = tokenList(o.tokens, `${name}.tokens`);
+    if (!t) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}.tokens must be an Int32Array or an array, received ${describe(o.tokens)}`);
+    const off = rowOffsets(o.offsets, rows, t.length, `${name}.offsets`);
+    return flatBans(Array.from({ length: rows }, (_, r) => {
+      const a: number[] = [];
+      for (let i = off[r]; i < off[r + 1]; i++) a.push(tokenId(t[i], cols, `${name} row ${r}: tokens[${i}]`));
+      return Int32Array.from(new Set(a)).sort();
+    }));
+  }
+  return { ids: banList(v, cols, name), off: null };
 }
 
 function historyOf(v: unknown, rows: number, cols: number, fn: string): { hist: Int32Array; off: Int32Array | null } {
@@ -141,17 +258,30 @@ function historyOf(v: unknown, rows: number, cols: number, fn: string): { hist: 
     const lists = v.map((h, r) => {
       const list = tokenList(h, `${name}[${r}]`);
       if (!list) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}[${r}] must be an Int32Array or an array, received ${describe(h)}`);
+      off[r + 1] = off[r] + list.length;
       return list;
     });
-    lists.forEach((h, r) => {
-      for (let i = 0; i < h.length; i++) {
-        const t = h[i];
-        if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${typeof t === 'number' ? t : describe(t)} is out of range [0, ${cols})`);
-      }
-      off[r + 1] = off[r] + h.length;
-    });
     hist = new Int32Array(off[rows]);
-    lists.forEach((h, r) => hist.set(h, off[r]));
+    for (let r = 0; r < rows; r++) {
+      const h = lists[r];
+      if (Array.isArray(h)) {
+        // Plain arrays before the copy (which would truncate 1.5 or wrap 2³²).
+        for (let i = 0; i < h.length; i++) {
+          const t = h[i];
+          if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${typeof t === 'number' ? t : describe(t)} is out of range [0, ${cols})`);
+        }
+      }
+      hist.set(h, off[r]);
+    }
+    // Int32Array rows: one range check over the copy (a single monomorphic loop; the cost of a
+    // 512-token history per row of a batch is otherwise visible next to the kernel).
+    for (let i = 0; i < hist.length; i++) {
+      if (hist[i] < 0 || hist[i] >= cols) {
+        let r = 0;
+        while (off[r + 1] <= i) r++;
+        throw rangeError(`${name}[${r}][${i - off[r]}] = ${hist[i]} is out of range [0, ${cols})`);
+      }
+    }
   } else if (v !== null && typeof v === 'object' && 'tokens' in v && 'offsets' in v) {
     const o = v as { tokens: unknown; offsets: unknown };
     hist = i32(o.tokens, `${name}.tokens`);
@@ -195,8 +325,8 @@ function sampleNextArgs(fn: string, logits: unknown, cols: unknown, opts: unknow
   const topN = o.topLogProbs === undefined ? 0 : integer(o.topLogProbs, `${fn}: options.topLogProbs`, 0, c);
   params[P.topN] = topN;
   const withLp = bool(o.returnLogProbs, `${fn}: options.returnLogProbs`, false) || o.topLogProbs !== undefined;
-  const bias = biasOf(o.logitBias, c, fn);
-  const banned = bannedOf(o.bannedTokens, c, fn);
+  const bias = biasOf(o.logitBias, rows, c, fn);
+  const banned = bannedOf(o.bannedTokens, rows, c, fn);
   const { hist, off } = historyOf(o.previousTokens, rows, c, fn);
   const tokens = outI32(o.out, rows, `${fn}: options.out`, [x], `rows = ${rows}`);
   const greedy = params[P.temperature] === 0;
@@ -218,22 +348,6 @@ function result(a: Args): Int32Array | SampleNextResult {
   return r;
 }
 
-/** A decoder's prompt: one list of token ids (integers ≥ 0) per row, copied. */
-function promptOf(v: unknown, name: string): number[][] {
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an array of token lists (one per row), received ${describe(v)}`);
-  return v.map((p, r) => {
-    const list = tokenList(p, `${name}[${r}]`);
-    if (!list) throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name}[${r}] must be an Int32Array or an array, received ${describe(p)}`);
-    return Array.from(list, (t, i) => {
-      if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t > 0x7fffffff) {
-        throw rangeError(`${name}[${r}][${i}] = ${describe(t)} is out of range: expected a token id (an integer ≥ 0)`);
-      }
-      return t;
-    });
-  });
-}
-
 export function createDecodingApi(k: Kernels) {
   /**
    * One next token per row of a language model's logits (rows × cols, row-major), in one fused
@@ -242,7 +356,10 @@ export function createDecodingApi(k: Kernels) {
    * 1. repetition penalty ρ on tokens in the row's previousTokens: z > 0 → z/ρ, else z·ρ
    *    (CTRL, Keskar et al. 2019; Hugging Face's RepetitionPenaltyLogitsProcessor);
    * 2. z −= frequencyPenalty·count + presencePenalty for those tokens (OpenAI; the order vLLM uses);
-   * 3. z += logitBias[t]; bannedTokens → −Infinity;
+   * 3. z += logitBias[t]; bannedTokens → −Infinity (one list for every row, or per row: an array
+   *    of one map / one token list per row, or a flat `{ tokens, values?, offsets }` with rows + 1
+   *    offsets, as previousTokens takes; a row's own lists act on that row alone, so a batched
+   *    server can let requests join and leave);
    * 4. temperature T: p ∝ exp((z − max z)/T);
    * 5. top-k: the k largest z (ties, −0 and +0 included: lower index first, as `topk`);
    * 6. top-p on the distribution left by top-k: keep a token when the tokens *strictly* more
@@ -270,20 +387,23 @@ export function createDecodingApi(k: Kernels) {
    * @param opts The processors — `temperature` (default 1, ≥ 0), `topK` (integer ≥ 0, 0 = off),
    *   `topP` ((0, 1], default 1 = off), `minP` ([0, 1], default 0 = off), `repetitionPenalty`
    *   (> 0, default 1 = off), `presencePenalty` and `frequencyPenalty` (finite, default 0),
-   *   `logitBias`, `bannedTokens`, `previousTokens` (one history per row) — the randomness, `rng`,
+   *   `logitBias` and `bannedTokens` (shared, or per row: `[{ 13: -2 }, null]`, `[[0], []]`, or flat
+   *   with `offsets`), `previousTokens` (one history per row) — the randomness, `rng`,
    *   `seed` or `rngs` (exactly one, one Rng per row for `rngs`; none needed with temperature 0),
    *   and the outputs: `out` (an Int32Array of rows), `returnLogProbs`, `topLogProbs` (n in [0, cols]).
    * @returns The token of each row (an Int32Array of rows; −1 for a row with nothing left), or
    *   `{ tokens, logProbs, top? }` with `returnLogProbs` or `topLogProbs`.
    * @example sampleNext(logits, 128256, { temperature: 0.8, topK: 50, topP: 0.95, repetitionPenalty: 1.1, previousTokens, seed: 1 })
+   * @example // two requests in one batch, each with its own bias and bans
+   * sampleNext(logits, vocab, { topP: 0.9, rngs, logitBias: [{ 50256: -5 }, null], bannedTokens: [[0], [0, 13]] })
    */
   function sampleNext(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): SampleNextResult;
   function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array;
   function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array | SampleNextResult {
     const a = sampleNextArgs('sampleNext', logits, cols, opts);
     const { s, perRow } = a.streams();
-    k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned, a.tokens, a.logProbs, a.topIdx, a.topLp,
-      s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+    k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned.ids, a.tokens, a.logProbs, a.topIdx, a.topLp,
+      s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow, a.bias.off, a.banned.off);
     return result(a);
   }
 
@@ -309,8 +429,8 @@ export function createDecodingApi(k: Kernels) {
   async function sampleNextAsync(logits: Float32Array, cols: number, opts?: SampleNextOptions): Promise<Int32Array | SampleNextResult> {
     const a = sampleNextArgs('sampleNextAsync', logits, cols, opts);
     const { s, perRow } = a.streams();
-    await k.sampleNextAsync(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned, a.tokens, a.logProbs, a.topIdx,
-      a.topLp, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+    await k.sampleNextAsync(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned.ids, a.tokens, a.logProbs, a.topIdx,
+      a.topLp, s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow, a.bias.off, a.banned.off);
     return result(a);
   }
 
@@ -347,8 +467,8 @@ export function createDecodingApi(k: Kernels) {
         const previousTokens = histories.slice(0, rows).map((h) => Int32Array.from(h));
         const a = sampleNextArgs(fn, logits, cols, { ...rest, rng, previousTokens });
         const { s, perRow } = a.streams();
-        k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned, a.tokens, a.logProbs, a.topIdx, a.topLp,
-          s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow);
+        k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned.ids, a.tokens, a.logProbs, a.topIdx, a.topLp,
+          s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow, a.bias.off, a.banned.off);
         const t = a.tokens;
         for (let r = 0; r < rows; r++) if (t[r] >= 0) histories[r].push(t[r]);
         return t;

@@ -42,7 +42,7 @@ export type {
   FitTemperatureResult, ConfidenceOptions, CalibrationOptions, ReliabilityDiagram, ReliabilitySvgOptions,
   GaussianKLOptions, GaussianKLResult,
 } from './calibration.js';
-export type { SampleNextOptions, SampleNextResult, LogitBias, PreviousTokens, Decoder, DecoderOptions } from './decoding.js';
+export type { SampleNextOptions, SampleNextResult, LogitBias, RowLogitBias, RowBannedTokens, PreviousTokens, Decoder, DecoderOptions } from './decoding.js';
 export { VERSION as version } from './version.js';
 export { CudaArray, CUDA_AUTO_MIN_ELEMENTS, type CudaInfo, type Device, type DeviceOption, type DType as CudaDType, type HostOf as CudaHostArray } from './cuda.js';
 export { AliasSampler, unigramNoise } from './nce.js';

@@ -12,7 +12,7 @@ import { rangeError, typeError } from './errors.js';
 import { isRng, reserve, rngFrom, type Rng, type StreamStart } from './rng.js';
 import { wordToNormal } from './words.js';
 import { SAMPLE_KIND } from './kernels/sampling.js';
-import { bool, describe, f32, finite, integer, isDetached, nonNegative, number, optionKeys, options, outF32, outI32, positive, rowsOf, type OptionKeys } from './validate.js';
+import { bool, describe, f32, finite, integer, inverseTemperature, isDetached, nonNegative, number, optionKeys, options, outF32, outI32, positive, rowsOf, type OptionKeys } from './validate.js';
 
 
 /** Where the randomness of a call comes from: an Rng, or a seed for a fresh one. */
@@ -39,14 +39,14 @@ export interface TruncatedGumbelOptions extends RandomOptions {
 }
 
 export interface CategoricalOptions extends RowRandomOptions {
-  /** Samples from softmax(logits / temperature) (default 1). Finite, > 0. */
+  /** Samples from softmax(logits / temperature) (default 1). A number in [2⁻¹²⁶, 2¹²⁶], as softmax's. */
   temperature?: number;
   /** Output buffer of length rows. */
   out?: Int32Array;
 }
 
 export interface GumbelSoftmaxOptions extends RowRandomOptions {
-  /** Relaxation temperature τ (default 1). Finite, > 0. */
+  /** Relaxation temperature τ (default 1). A number in [2⁻¹²⁶, 2¹²⁶], as softmax's temperature. */
   tau?: number;
   /** Return the one-hot of the argmax instead of the relaxed sample (default false). */
   hard?: boolean;
@@ -236,7 +236,7 @@ export function createSamplingApi(k: Kernels) {
     const x = f32(logits, `${fn}: logits`);
     const { rows } = rowsOf(x, cols, `${fn}: logits`);
     const o = options(opts, `${fn}: options`, CATEGORICAL_OPTIONS);
-    const invT = o.temperature === undefined ? 1 : 1 / positive(o.temperature, `${fn}: options.temperature`);
+    const invT = inverseTemperature(o.temperature, `${fn}: options.temperature`);
     const streams = rowStreams(o, rows, cols, fn); // checked before allocating
     const out = outI32(o.out, rows, `${fn}: options.out`);
     const { s, perRow } = streams();
@@ -277,7 +277,7 @@ export function createSamplingApi(k: Kernels) {
     const x = f32(logits, `${fn}: logits`);
     const { rows } = rowsOf(x, cols, `${fn}: logits`);
     const o = options(opts, `${fn}: options`, GUMBEL_SOFTMAX_OPTIONS);
-    const invTau = o.tau === undefined ? 1 : 1 / positive(o.tau, `${fn}: options.tau`);
+    const invTau = inverseTemperature(o.tau, `${fn}: options.tau`);
     const hard = bool(o.hard, `${fn}: options.hard`, false);
     const streams = rowStreams(o, rows, cols, fn); // checked before allocating
     const y = outF32(o.out, x.length, `${fn}: options.out`, [x]);

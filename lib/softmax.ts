@@ -1,7 +1,6 @@
 // Public softmax family: validate, then run the backend's kernel.
 import type { Kernels } from './kernels/index.js';
-import { rangeError } from './errors.js';
-import { f32, optionKeys, options, outF32, positive, rowsOf, sameLength } from './validate.js';
+import { f32, inverseTemperature, optionKeys, options, outF32, rowsOf, sameLength } from './validate.js';
 
 export interface SoftmaxOptions {
   /**
@@ -31,16 +30,10 @@ const SOFTMAX_OPTIONS = optionKeys<SoftmaxOptions>({ temperature: true, out: tru
 const LSE_OPTIONS = optionKeys<LogSumExpOptions>({ temperature: true, out: true });
 const ELEMENTWISE_OPTIONS = optionKeys<ElementwiseOptions>({ out: true });
 
-// The kernels take 1/τ as a float32: temperatures whose reciprocal is not a normal float32
-// (τ below 2⁻¹²⁶ or above 2¹²⁶) are refused rather than turned into 0·Infinity = NaN; both
-// backends refuse them here (CHANGELOG, Unreleased).
+// The temperature's range: lib/validate.ts inverseTemperature.
 function invTemperature(o: { temperature?: unknown }, fn: string): number {
-  if (o.temperature === undefined) return 1;
-  const t = positive(o.temperature, `${fn}: options.temperature`);
-  if (t < 2 ** -126 || t > 2 ** 126) {
-    throw rangeError(`${fn}: options.temperature = ${t} is out of range: expected a number in [2^-126, 2^126] (about 1.2e-38 to 8.5e+37)`);
-  }
-  return 1 / t;}
+  return inverseTemperature(o.temperature, `${fn}: options.temperature`);
+}
 
 function rowArgs(fn: string, x: unknown, cols: unknown, opts: unknown) {
   const xa = f32(x, `${fn}: x`);

@@ -189,6 +189,20 @@ export function positive(v: unknown, name: string): number {
   return n;
 }
 
+/**
+ * 1/τ for a temperature option τ in [2⁻¹²⁶, 2¹²⁶] (1 when undefined). The kernels take 1/τ as a
+ * float32: temperatures whose reciprocal is not a normal float32 are refused rather than turned
+ * into 0·Infinity = NaN, by both backends alike (CHANGELOG, Unreleased).
+ */
+export function inverseTemperature(v: unknown, name: string): number {
+  if (v === undefined) return 1;
+  const t = positive(v, name);
+  if (t < 2 ** -126 || t > 2 ** 126) {
+    throw rangeError(`${name} = ${t} is out of range: expected a number in [2^-126, 2^126] (about 1.2e-38 to 8.5e+37)`);
+  }
+  return 1 / t;
+}
+
 /** A finite number ≥ 0 (weights, coefficients, scales that may be zero). */
 export function nonNegative(v: unknown, name: string): number {
   const n = number(v, name);

@@ -251,6 +251,87 @@ describe('closed forms and finite differences (float64 reference)', () => {
     expectNum(at(b).curvature, fd2, { rel: 1e-6, abs: 1e-6 }, 'curvature');
   });
 
+  test('entropy, confidence, temperatureNll at temperatures above 1e12 with ±3.4e38 logits (libFuzzer regression)', () => {
+    // (x − m) and Σ(x − m)·p were formed in float: at temperature 1e38 a row [3.4e38, 0 × 199]
+    // had entropy +Infinity (reference 4.99) and [3.4e38, −3.4e38] entropy 0 (reference 0.0087).
+    const rows: Array<[Float32Array, number]> = [];
+    for (const cols of [2, 17, 200, 2047, 2049]) {
+      const a = new Float32Array(cols);
+      a[0] = 3.4e38;
+      rows.push([a, cols]);
+      rows.push([Float32Array.from({ length: cols }, (_, j) => (j % 2 ? -3.4e38 : 3.4e38)), cols]);
+      rows.push([Float32Array.from({ length: cols }, (_, j) => (j % 3 ? 1e30 * j : -1e37)), cols]);
+    }
+    for (const [x, cols] of rows) {
+      for (const temperature of [1e38, 1e36, 1e20, 1e13]) {
+        const what = `cols ${cols} x0 ${x[0]} T ${temperature}`;
+        const h = lk.entropy(x, cols, { temperature })[0], he = ref.entropy(x, cols, { temperature })[0];
+        expectNum(h, he, { abs: 1e-5 * (1 + Math.log(cols)) }, `entropy ${what}`);
+        const c = lk.confidence(x, cols, { temperature }), ce = ref.confidence(x, cols, { temperature });
+        expectNum(c.confidence[0], ce.confidence[0], { rel: 1e-5 }, `confidence ${what}`);
+        expect(c.prediction[0]).toBe(ce.prediction[0]);
+        const y = new Int32Array([1]);
+        const t = lk.temperatureNll(x, y, { temperature }), te = ref.temperatureNll(x, y, { temperature });
+        expectNum(t.nll, te.nll, { rel: 1e-5, abs: 1e-5 }, `nll ${what}`);
+        // E_p[x] − x_y and Var_p[x] are of the logits' scale: float rounding of ds = x/T − m/T.
+        const scale = 3.4e38;
+        expectNum(t.gradBeta, te.gradBeta, { rel: 1e-5, abs: 1e-6 * scale }, `gradBeta ${what}`);
+        expect(Number.isFinite(t.curvature) && t.curvature >= 0, `curvature ${t.curvature} ${what}`).toBe(true);
+        expectNum(t.curvature, te.curvature, { rel: 1e-3, abs: 1e-6 * scale * scale }, `curvature ${what}`);
+      }
+    }
+  });
+
+  test('klUniform: rows of ±3.4e38 logits stay finite (their float sum overflowed; libFuzzer regression)', () => {
+    // Σx was summed in float lanes: 65 logits of ±3.4e38 gave NaN (+Inf − Inf) or ±Infinity.
+    const big = 3.4028234663852886e38;
+    for (const cols of [2, 16, 17, 65, 1024, 2049, 4097]) {
+      const rows: Float32Array[] = [
+        new Float32Array(cols).fill(big),
+        new Float32Array(cols).fill(-big),
+        Float32Array.from({ length: cols }, (_, j) => (j % 3 === 0 ? -big : big)),
+        Float32Array.from({ length: cols }, (_, j) => (j % 2 ? 3e38 : 1e30)),
+      ];
+      for (const x of rows) {
+        for (const grad of [false, true]) {
+          const a = lk.klUniform(x, cols, { reduction: 'none', grad }), e = ref.klUniform(x, cols, { reduction: 'none', grad });
+          const la = (a.loss as Float32Array)[0], le = (e.loss as Float32Array)[0];
+          expect(Number.isFinite(le), `reference, cols ${cols}`).toBe(true);
+          // lse − mean(x) − log C of values ~3e38: absolute error ~1e-7 of max|x|, never NaN / Infinity.
+          expectNum(la, le, { abs: 4e-6 * big + 1e-6 }, `klUniform cols ${cols} x0 ${x[0]} grad ${grad}`);
+          expect(la >= -4e-6 * big).toBe(true);
+        }
+      }
+    }
+  });
+
+  test('gaussianKL: a NaN mean makes its row and its gradient NaN on every tier (libFuzzer regression)', () => {
+    // The SIMD tiers once took a NaN mean difference for "exactly zero" (their select sends a NaN
+    // selector to the ≥ 0 side) and returned a finite KL with a zero gradient.
+    for (const n of [1, 8, 9, 16, 17, 33]) {
+      for (const at of [0, n - 1, n >> 1]) {
+        const mu = randomF32(n, 7 * n + at, -2, 2), lv = randomF32(n, 7 * n + at + 1, -2, 2);
+        const mu2 = randomF32(n, 7 * n + at + 2, -2, 2), lv2 = randomF32(n, 7 * n + at + 3, -2, 2);
+        const bad = mu.slice();
+        bad[at] = NaN;
+        const a = lk.gaussianKL(bad, lv, { dim: n, reduction: 'none' });
+        expect((a.loss as Float32Array)[0], `n ${n} at ${at}`).toBeNaN();
+        expect(a.gradMu![at]).toBeNaN();
+        expect((ref.gaussianKL(bad, lv, { dim: n, reduction: 'none' }).loss as Float32Array)[0]).toBeNaN();
+        for (const [m1, m2] of [[bad, mu2], [mu, (() => { const b = mu2.slice(); b[at] = NaN; return b; })()]]) {
+          const g = lk.gaussianKL(m1, lv, m2, lv2, { dim: n, reduction: 'sum' });
+          expect(g.loss, `general, n ${n} at ${at}`).toBeNaN();
+          expect(g.gradMu![at]).toBeNaN();
+          expect(g.gradMu2![at]).toBeNaN();
+        }
+        // ±0 differences stay exactly 0 (no 0·Infinity), with a huge prior precision.
+        const same = lk.gaussianKL(mu, lv, mu.slice(), new Float32Array(n).fill(-200), { dim: n, reduction: 'none' });
+        expect(Number.isNaN((same.loss as Float32Array)[0])).toBe(false);
+        expect(Array.from(same.gradMu!).every((v) => Object.is(v, 0))).toBe(true);
+      }
+    }
+  });
+
   test('gaussianKL: closed form, every gradient by finite differences', () => {
     // KL(N(1, e^0.5) ‖ N(0, 1)) = ½(e^0.5 + 1 − 1 − 0.5)
     expectNum(ref.gaussianKL(f32([1]), f32([0.5])).loss as number, 0.5 * (Math.exp(0.5) + 1 - 1 - 0.5), { rel: 1e-7 }, 'closed form');

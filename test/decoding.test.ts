@@ -275,6 +275,130 @@ describe(`native (${TIER}) and reference draw the same tokens`, () => {
   });
 });
 
+describe('per-row logitBias and bannedTokens', () => {
+  const rows = 5, cols = 300;
+  const x = randomF32(rows * cols, 4242, -5, 5);
+  for (let i = 0; i < x.length; i += 41) x[i] = NEG;
+  const prev = Array.from({ length: rows }, (_, r) => Int32Array.from({ length: 30 }, (_, i) => (i * 11 + r * 17) % cols));
+  // Row r's own bias and bans (row 2 has none); the raw top tokens of each row are among them.
+  const top = (r: number, n: number) => Array.from(ref.topk(x.subarray(r * cols, (r + 1) * cols), cols, n).indices);
+  const biasRows = Array.from({ length: rows }, (_, r) => (r === 2 ? null : new Map<number, number>(top(r, 4).map((t, i) => [t, i % 2 ? -3 : 1.5 - r]))));
+  const banRows = Array.from({ length: rows }, (_, r) => (r === 2 ? null : [top(r, 6)[5], (r * 31) % cols, top(r, 6)[1]]));
+  const flatBias = () => {
+    const tokens: number[] = [], values: number[] = [], offsets = [0];
+    biasRows.forEach((m) => { for (const [t, b] of m ?? []) { tokens.push(t); values.push(b); } offsets.push(tokens.length); });
+    return { tokens: Int32Array.from(tokens), values: Float64Array.from(values), offsets: Int32Array.from(offsets) };
+  };
+  const flatBans = () => {
+    const tokens: number[] = [], offsets = [0];
+    banRows.forEach((b) => { tokens.push(...(b ?? [])); offsets.push(tokens.length); });
+    return { tokens: Int32Array.from(tokens), offsets: Int32Array.from(offsets) };
+  };
+  const combos: NonNullable<Opts>[] = [
+    { temperature: 0.8, topK: 20, topP: 0.9, repetitionPenalty: 1.3 },
+    { temperature: 1.2, topP: 0.8, presencePenalty: 0.4, frequencyPenalty: 0.2 },
+    { temperature: 1, minP: 0.05, repetitionPenalty: 0.8 },
+    { temperature: 1 },
+    { temperature: 0 },
+  ];
+  test('equal to running each row alone with its own bias and bans (native and reference), both forms', () => {
+    for (const c of combos) {
+      for (const m of [lk, ref] as const) {
+        const rngs = Array.from({ length: rows }, (_, r) => new m.Rng(50 + r));
+        const o = { ...c, previousTokens: prev, returnLogProbs: true as const };
+        const a = m.sampleNext(x, cols, { ...o, rngs, logitBias: biasRows, bannedTokens: banRows });
+        const b = m.sampleNext(x, cols, { ...o, rngs: Array.from({ length: rows }, (_, r) => new m.Rng(50 + r)), logitBias: flatBias(), bannedTokens: flatBans() });
+        expect(Array.from(b.tokens)).toEqual(Array.from(a.tokens));
+        for (let r = 0; r < rows; r++) {
+          const alone = m.sampleNext(x.subarray(r * cols, (r + 1) * cols), cols, {
+            ...c, previousTokens: [prev[r]], rng: new m.Rng(50 + r), returnLogProbs: true,
+            ...(biasRows[r] ? { logitBias: biasRows[r]! } : {}), ...(banRows[r] ? { bannedTokens: banRows[r]! } : {}),
+          });
+          expect(a.tokens[r], `${JSON.stringify(c)} row ${r}`).toBe(alone.tokens[0]);
+          expect(a.logProbs[r]).toBe(alone.logProbs[0]);
+        }
+      }
+      const mk = (R: typeof lk.Rng) => Array.from({ length: rows }, (_, r) => new R(7 + r));
+      const o = { ...c, previousTokens: prev, logitBias: biasRows, bannedTokens: banRows, topLogProbs: 4 };
+      const a = lk.sampleNext(x, cols, { ...o, rngs: mk(lk.Rng) }), b = ref.sampleNext(x, cols, { ...o, rngs: mk(ref.Rng) });
+      expect(Array.from(a.tokens)).toEqual(Array.from(b.tokens));
+      expect(Array.from(a.top!.indices)).toEqual(Array.from(b.top!.indices));
+    }
+    // A banned token is never drawn in its own row, and the same token stays drawable in the others.
+    const greedy = lk.sampleNext(x, cols, { temperature: 0, bannedTokens: banRows });
+    for (let r = 0; r < rows; r++) expect(banRows[r] ?? []).not.toContain(greedy[r]);
+    expect(greedy[2]).toBe(top(2, 1)[0]);
+  });
+  test('per-row bans can empty one row only (−1 there)', () => {
+    const c = 4, xs = Float32Array.from([1, 2, 3, 4, 1, 2, 3, 4]);
+    const t = lk.sampleNext(xs, c, { seed: 1, bannedTokens: [[0, 1, 2, 3], []] });
+    expect(t[0]).toBe(-1);
+    expect(t[1]).toBeGreaterThanOrEqual(0);
+    expect(Array.from(ref.sampleNext(xs, c, { seed: 1, bannedTokens: [[0, 1, 2, 3], []] }))).toEqual(Array.from(t));
+  });
+  test('bad per-row input names the row and the argument', () => {
+    const xs = new Float32Array(12);
+    const fn = (o: unknown) => () => lk.sampleNext(xs, 4, o as Opts);
+    expectError(fn({ seed: 1, logitBias: [{ 1: 1 }, {}] }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias.length = 2.*rows = 3/);
+    expectError(fn({ seed: 1, logitBias: [{}, { 5: 1 }, null] }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias\[1\] key "5" = 5 is out of range/);
+    expectError(fn({ seed: 1, logitBias: [{}, null, new Map([[2, Infinity]])] }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias\[2\]/);
+    expectError(fn({ seed: 1, logitBias: [{}, null, 3] }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /logitBias\[2\]/);
+    expectError(fn({ seed: 1, logitBias: { tokens: [1, 1], values: [1, 2], offsets: [0, 2, 2, 2] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias row 0: token 1 is listed twice/);
+    expect(() => lk.sampleNext(xs, 4, { seed: 1, logitBias: { tokens: [1, 1], values: [1, 2], offsets: [0, 1, 2, 2] } })).not.toThrow();
+    expectError(fn({ seed: 1, logitBias: { tokens: [1], values: [1], offsets: [0, 1, 1] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias.offsets.length = 3.*rows \+ 1 = 4/);
+    expectError(fn({ seed: 1, logitBias: { tokens: [1], values: [1], offsets: [0, 1, 0, 1] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias.offsets\[2\] = 0/);
+    expectError(fn({ seed: 1, logitBias: { tokens: [9], values: [1], offsets: [0, 0, 0, 1] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias.tokens\[0\] = 9/);
+    expectError(fn({ seed: 1, bannedTokens: [[0], [1, 4], []] }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /bannedTokens\[1\]\[1\] = 4 is out of range/);
+    expectError(fn({ seed: 1, bannedTokens: [[0], []] }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /bannedTokens.length = 2.*rows = 3/);
+    expectError(fn({ seed: 1, bannedTokens: [[0], 1, []] }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /bannedTokens\[1\]/);
+    expectError(fn({ seed: 1, bannedTokens: { tokens: [0, 5], offsets: [0, 1, 2, 2] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /bannedTokens row 1: tokens\[1\] = 5/);
+    expectError(fn({ seed: 1, bannedTokens: { tokens: [0], offsets: [0, 1, 1] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /bannedTokens.offsets.length/);
+  });
+  test.skipIf(!native)('the binding re-checks per-row offsets and each row\'s order', () => {
+    const b = native as unknown as typeof ref.kernels;
+    const p = Float64Array.from([1, 0, 1, 0, 1, 0, 0, 0]);
+    const xs = new Float32Array(12), e = new Int32Array(0);
+    const call = (bi: Int32Array, bo: Int32Array | null, ban: Int32Array, no: Int32Array | null) => () =>
+      b.sampleNext(xs, 4, p, e, null, bi, new Float64Array(bi.length), ban, new Int32Array(3), null, null, null, 0, 0, 0, 0, 0, 0, null, bo, no);
+    expect(call(Int32Array.from([2, 1]), Int32Array.from([0, 1, 2, 2]), e, null)).not.toThrow(); // sorted within each row
+    expect(call(Int32Array.from([2, 1]), Int32Array.from([0, 2, 2, 2]), e, null)).toThrow(RangeError);
+    expect(call(Int32Array.from([1]), Int32Array.from([0, 1, 1]), e, null)).toThrow(RangeError);
+    expect(call(Int32Array.from([1]), Int32Array.from([0, 2, 1, 1]), e, null)).toThrow(RangeError);
+    expect(call(e, null, Int32Array.from([3, 3]), Int32Array.from([0, 1, 2, 2]))).not.toThrow();
+    expect(call(e, null, Int32Array.from([3, 4]), Int32Array.from([0, 1, 2, 2]))).toThrow(RangeError);
+  });
+});
+
+describe('the lowering window (penalties that only lower logits: only the window is looked up)', () => {
+  test('history, negative biases and bans among the top tokens, retries: native = reference', () => {
+    const rows = 6, cols = 2000;
+    const x = randomF32(rows * cols, 99, -4, 4);
+    const order = (r: number) => Array.from(ref.topk(x.subarray(r * cols, (r + 1) * cols), cols, 80).indices);
+    // More than 16 changed tokens among the raw top (the window must grow), repeated tokens (counts),
+    // the top token banned, a −Infinity among the top in row 5, a tie at the top-k boundary in row 4.
+    const prev = Array.from({ length: rows }, (_, r) => Int32Array.from([...order(r).slice(0, 10 + 8 * r), ...order(r).slice(0, 3)]));
+    x[5 * cols + order(5)[7]] = NEG;
+    x[4 * cols + order(4)[20]] = x[4 * cols + order(4)[19]];
+    const bias = Array.from({ length: rows }, (_, r) => Object.fromEntries(order(r).slice(40, 45).map((t) => [t, -0.5 * r])));
+    const bans = Array.from({ length: rows }, (_, r) => (r % 2 ? [order(r)[0]] : []));
+    for (const c of [
+      { temperature: 0.8, topK: 20, topP: 0.95, repetitionPenalty: 1.5 },
+      { temperature: 0.7, topK: 50, repetitionPenalty: 1.1, presencePenalty: 0.5, frequencyPenalty: 0.25 },
+      { temperature: 1, minP: 0.1, repetitionPenalty: 3 },
+      { temperature: 0, repetitionPenalty: 2 },
+      { temperature: 1, topK: 3000, repetitionPenalty: 1.2 },
+    ] as NonNullable<Opts>[]) {
+      for (const seed of [1, 2]) {
+        const o = { ...c, previousTokens: prev, logitBias: bias, bannedTokens: bans, seed, topLogProbs: 5 };
+        const a = lk.sampleNext(x, cols, o), b = ref.sampleNext(x, cols, o);
+        expect(Array.from(a.tokens), JSON.stringify(c)).toEqual(Array.from(b.tokens));
+        expect(Array.from(a.top!.indices)).toEqual(Array.from(b.top!.indices));
+        expectClose(a.logProbs, b.logProbs, { abs: 2e-6, rel: 2e-6 }, 'logProbs');
+      }
+    }
+  });
+});
+
 describe('draws', () => {
   test('temperature alone reproduces sampleCategorical (same words, same Gumbel-max)', () => {
     const cols = 257, rows = 6;

@@ -57,6 +57,18 @@ describe('the family list (native/families.def)', () => {
     });
   }
 
+  test('every family has a libFuzzer harness over its tiers and a seed corpus (RELIABILITY.md)', () => {
+    for (const f of families) {
+      const harness = `fuzz/${f.name}.cc`;
+      expect(existsSync(join(root, harness)), `${harness} (scripts/fuzz.sh runs one harness per family)`).toBe(true);
+      const src = read(harness);
+      for (const t of ['scalar', 'avx2', 'avx512']) expect(src, `${harness} drives the ${t} tier`).toContain(`lk_${f.name}_kernels_${t}`);
+      expect(src).toContain('LLVMFuzzerTestOneInput');
+      const corpus = join(root, 'fuzz/corpus', f.name);
+      expect(existsSync(corpus) && readdirSync(corpus).length > 0, `seed corpus fuzz/corpus/${f.name}/`).toBe(true);
+    }
+  });
+
   test('CMakeLists.txt and binding.gyp compile the same sources, read from the list', () => {
     const list = (...a: string[]) => spawnSync('node', ['native/sources.cjs', ...a], { cwd: root, encoding: 'utf8' }).stdout.trim().split(' ');
     expect(list('families')).toEqual(families.map((f) => f.name));

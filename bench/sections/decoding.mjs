@@ -115,6 +115,13 @@ export default {
       await ctx.lkRows(w, 'sampleNext', [
         { tag: 'out', make: (m) => { const rng = new m.Rng(1); return () => m.sampleNext(x, COLS, { ...OPTS, previousTokens: hist, rng, out }); } },
       ]);
+      {
+        // Top-p without top-k: the float64 index-order normaliser over the whole row, then a
+        // window sized from its mass histogram (reported against argmax too).
+        const rng = new ctx.lk.Rng(2);
+        await ctx.run(w, { label: 'logitkit sampleNext, top-p 0.95 alone (no top-k), same penalty', family: 'logitkit' },
+          () => ctx.lk.sampleNext(x, COLS, { temperature: 0.8, topP: 0.95, repetitionPenalty: 1.1, previousTokens: hist, rng, out }));
+      }
       await ctx.run(w, { label: 'logitkit argmax, same logits (one read pass)', family: 'baseline', peer: 'argmax' },
         () => ctx.lk.argmax(x, COLS, { out }));
       await ctx.run(w, { label: 'plain JS (copy, penalty, 1/T, heap top-50, top-p, draw)', family: 'baseline', peer: 'plain JS' },

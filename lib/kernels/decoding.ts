@@ -17,12 +17,16 @@ export interface DecodingKernels {
    * unique. All token ids are in [0, cols). logProbs (rows), topIdx / topLp (rows × topN) are
    * written when given. Streams as in sampleCategorical: row r takes draws r·cols … of the shared
    * stream, or draws 0 … cols − 1 of its own stream when perRow (6 words a row) is given.
+   * biasOff / bannedOff (rows + 1 offsets, or null): per-row lists, row r's bias being entries
+   * biasOff[r] … biasOff[r+1] − 1 of biasIdx / biasVal (each row's slice sorted and unique), and
+   * likewise for banned; null: the lists apply to every row.
    */
   sampleNext(
     x: Float32Array, cols: number, params: Float64Array,
     hist: Int32Array, histOff: Int32Array | null, biasIdx: Int32Array, biasVal: Float64Array, banned: Int32Array,
     tokens: Int32Array, logProbs: Float32Array | null, topIdx: Int32Array | null, topLp: Float32Array | null,
     k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
+    biasOff?: Int32Array | null, bannedOff?: Int32Array | null,
   ): Int32Array;
   /** `sampleNext` on a worker thread; resolves to `tokens`. */
   sampleNextAsync(
@@ -30,5 +34,6 @@ export interface DecodingKernels {
     hist: Int32Array, histOff: Int32Array | null, biasIdx: Int32Array, biasVal: Float64Array, banned: Int32Array,
     tokens: Int32Array, logProbs: Float32Array | null, topIdx: Int32Array | null, topLp: Float32Array | null,
     k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
+    biasOff?: Int32Array | null, bannedOff?: Int32Array | null,
   ): Promise<Int32Array>;
 }

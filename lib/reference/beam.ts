@@ -63,19 +63,23 @@ export const beamKernels: BeamKernels = {
     const g = new Float64Array(vocab);
     for (let b = 0; b < rows; b++) {
       const at = b * vocab;
-      let c = parentLogp[b];
+      // A child's log p = ((x − m) − log s) + parent, the row's own part first: parent − lse
+      // first loses the parent for lse near 3e38 (CHANGELOG, Unreleased).
+      const parent = parentLogp[b];
+      let m = 0, logS = 0;
       if (normalize) {
-        let m = -Infinity;
+        m = -Infinity;
         for (let j = 0; j < vocab; j++) m = Math.max(m, x[at + j]);
         if (m === -Infinity) continue; // no children
         let s = 0;
         for (let j = 0; j < vocab; j++) s += Math.exp(x[at + j] - m);
-        c -= m + Math.log(s);
+        logS = Math.log(s);
       }
+      const logp = (j: number): number => ((x[at + j] - m) - logS) + parent;
       if (!parentG) {
         for (let j = 0; j < vocab; j++) {
           if (x[at + j] === -Infinity) continue;
-          const phi = c + x[at + j];
+          const phi = logp(j);
           offer(phi, at + j, phi);
         }
         continue;
@@ -84,7 +88,7 @@ export const beamKernels: BeamKernels = {
       philoxStream(words, k0, k1, 0, b, step, 0);
       let z = -Infinity;
       for (let j = 0; j < vocab; j++) {
-        g[j] = x[at + j] === -Infinity ? -Infinity : (c + x[at + j]) + wordToGumbel(words[j]);
+        g[j] = x[at + j] === -Infinity ? -Infinity : logp(j) + wordToGumbel(words[j]);
         if (g[j] > z) z = g[j];
       }
       if (z === -Infinity) continue; // all −Infinity: no children
@@ -94,7 +98,7 @@ export const beamKernels: BeamKernels = {
       const t = parentG[b];
       row.n = 0;
       for (let j = 0; j < vocab; j++) {
-        if (g[j] !== -Infinity) row.offer(g[j], at + j, c + x[at + j]);
+        if (g[j] !== -Infinity) row.offer(g[j], at + j, logp(j));
       }
       for (let i = 0; i < row.n; i++) offer(sbsShift(t, z, row.vals[i]), row.idx[i], row.lps[i]);
     }

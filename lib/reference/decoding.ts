@@ -89,6 +89,7 @@ export function rankBefore(za: number, ia: number, zb: number, ib: number): bool
 export function processRow(
   x: Float32Array, at: number, cols: number, params: Float64Array, hist: Int32Array, histOff: Int32Array | null, r: number,
   biasIdx: Int32Array, biasVal: Float64Array, banned: Int32Array, z: Float64Array,
+  biasOff: Int32Array | null = null, bannedOff: Int32Array | null = null,
 ): void {
   for (let j = 0; j < cols; j++) z[j] = x[at + j];
   if (histOff) {
@@ -102,8 +103,11 @@ export function processRow(
       z[t] = v;
     }
   }
-  for (let i = 0; i < biasIdx.length; i++) z[biasIdx[i]] = z[biasIdx[i]] + biasVal[i];
-  for (let i = 0; i < banned.length; i++) z[banned[i]] = -Infinity;
+  // Per-row lists: row r's slice of the flat arrays; shared lists: all of them.
+  const b0 = biasOff ? biasOff[r] : 0, b1 = biasOff ? biasOff[r + 1] : biasIdx.length;
+  for (let i = b0; i < b1; i++) z[biasIdx[i]] = z[biasIdx[i]] + biasVal[i];
+  const n0 = bannedOff ? bannedOff[r] : 0, n1 = bannedOff ? bannedOff[r + 1] : banned.length;
+  for (let i = n0; i < n1; i++) z[banned[i]] = -Infinity;
 }
 
 export interface RowDecision {
@@ -124,12 +128,13 @@ export interface RowDecision {
 export function decideRow(
   x: Float32Array, at: number, cols: number, params: Float64Array, hist: Int32Array, histOff: Int32Array | null, r: number,
   biasIdx: Int32Array, biasVal: Float64Array, banned: Int32Array, words: Uint32Array | null,
+  biasOff: Int32Array | null = null, bannedOff: Int32Array | null = null,
 ): RowDecision {
   const none: RowDecision = { token: -1, kept: [], s: new Float64Array(0), z: NaN };
   // A NaN or +Infinity logit is a broken model output: no token.
   for (let j = 0; j < cols; j++) if (x[at + j] !== x[at + j] || x[at + j] === Infinity) return none;
   const z = new Float64Array(cols);
-  processRow(x, at, cols, params, hist, histOff, r, biasIdx, biasVal, banned, z);
+  processRow(x, at, cols, params, hist, histOff, r, biasIdx, biasVal, banned, z, biasOff, bannedOff);
   for (let j = 0; j < cols; j++) if (z[j] !== z[j] || z[j] === Infinity) return none; // overflowed penalties
   const avail: number[] = [];
   for (let j = 0; j < cols; j++) if (z[j] > -Infinity) avail.push(j);
@@ -194,7 +199,8 @@ export function decideRow(
 }
 
 export const decodingKernels: DecodingKernels = {
-  sampleNext(x, cols, params, hist, histOff, biasIdx, biasVal, banned, tokens, logProbs, topIdx, topLp, k0, k1, c0, c1, c2, c3, perRow) {
+  sampleNext(x, cols, params, hist, histOff, biasIdx, biasVal, banned, tokens, logProbs, topIdx, topLp, k0, k1, c0, c1, c2, c3, perRow,
+    biasOff = null, bannedOff = null) {
     const rows = tokens.length;
     const topN = params[P.topN];
     const greedy = !(params[P.temperature] > 0);
@@ -209,7 +215,7 @@ export const decodingKernels: DecodingKernels = {
           words = (all as Uint32Array).subarray(r * cols, (r + 1) * cols);
         }
       }
-      const d = decideRow(x, r * cols, cols, params, hist, histOff, r, biasIdx, biasVal, banned, words);
+      const d = decideRow(x, r * cols, cols, params, hist, histOff, r, biasIdx, biasVal, banned, words, biasOff, bannedOff);
       tokens[r] = d.token;
       const logZ = Math.log(d.z);
       if (logProbs) logProbs[r] = d.token < 0 ? NaN : d.s[d.token] - logZ;

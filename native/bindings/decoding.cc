@@ -23,7 +23,7 @@ void check_ids(const Napi::CallbackInfo& info, const int32_t* a, size_t n, int64
 }
 
 // (x, cols, params, hist, histOff, biasIdx, biasVal, banned, tokens, logProbs, topIdx, topLp,
-//  k0, k1, c0, c1, c2, c3, perRow) → tokens
+//  k0, k1, c0, c1, c2, c3, perRow, biasOff, bannedOff) → tokens
 struct SampleNextJob {
   static constexpr const char* kName = "sampleNext";
   static constexpr int kResult = 8;
@@ -32,7 +32,7 @@ struct SampleNextJob {
   LkDecodeParams p{};
   // The token ids (hist, histOff, biasIdx, banned) are copied, then checked: the kernel indexes
   // with them, and nothing (a concurrent write to shared memory) can change the copies.
-  std::vector<int32_t> hist, off, bias_idx, banned;
+  std::vector<int32_t> hist, off, bias_idx, banned, bias_off, banned_off;
   F64 bias_val;
   I32 tokens;
   F32 log_probs{nullptr, 0, 9, "logProbs"};
@@ -77,7 +77,8 @@ struct SampleNextJob {
     }
     I32 bi = i32(info, 5, "biasIdx");
     bias_idx.assign(bi.data, bi.data + bi.length);
-    check_ids(info, bias_idx.data(), bias_idx.size(), cols, true, "biasIdx");
+    offsets(info, 19, "biasOff", bias_idx.size(), bias_off);
+    check_rows(info, bias_idx, bias_off, cols, "biasIdx");
     bias_val = f64(info, 6, "biasVal");
     require(info, bias_val.length == bias_idx.size(), "biasVal.length must equal biasIdx.length");
     for (size_t i = 0; i < bias_val.length; ++i)
@@ -85,7 +86,8 @@ struct SampleNextJob {
     p.n_bias = int64_t(bias_idx.size());
     I32 ban = i32(info, 7, "banned");
     banned.assign(ban.data, ban.data + ban.length);
-    check_ids(info, banned.data(), banned.size(), cols, true, "banned");
+    offsets(info, 20, "bannedOff", banned.size(), banned_off);
+    check_rows(info, banned, banned_off, cols, "banned");
     p.n_banned = int64_t(banned.size());
 
     tokens = i32(info, 8, "tokens");
@@ -109,6 +111,24 @@ struct SampleNextJob {
     }
   }
 
+  // Optional rows + 1 offsets (per-row lists) into a list of n entries: copied, then checked.
+  void offsets(const Napi::CallbackInfo& info, size_t at, const char* name, size_t n, std::vector<int32_t>& o) {
+    if (info.Length() <= at || is_null(info[at])) return;
+    I32 a = i32(info, at, name);
+    require(info, int64_t(a.length) == rows + 1, std::string(name) + ".length must be rows + 1");
+    o.assign(a.data, a.data + a.length);
+    require(info, o[0] == 0 && size_t(o[size_t(rows)]) == n, std::string(name) + " must run from 0 to the list's length");
+    for (int64_t r = 0; r < rows; ++r)
+      if (o[size_t(r + 1)] < o[size_t(r)]) require(info, false, std::string(name) + " must not decrease");
+  }
+  // Token ids in [0, cols), sorted and unique within each row's slice (or in the whole shared list).
+  void check_rows(const Napi::CallbackInfo& info, const std::vector<int32_t>& a, const std::vector<int32_t>& o, int64_t c,
+                  const char* name) {
+    if (o.empty()) return check_ids(info, a.data(), a.size(), c, true, name);
+    for (int64_t r = 0; r < rows; ++r)
+      check_ids(info, a.data() + o[size_t(r)], size_t(o[size_t(r + 1)] - o[size_t(r)]), c, true, name);
+  }
+
   template <class V> void buffers(V& v) {
     v.in(x);
     v.in(bias_val);
@@ -127,6 +147,8 @@ struct SampleNextJob {
     q.bias_idx = bias_idx.data();
     q.bias_val = bias_val.data;
     q.banned = banned.data();
+    q.bias_off = bias_off.empty() ? nullptr : bias_off.data();
+    q.banned_off = banned_off.empty() ? nullptr : banned_off.data();
     q.tokens = tokens.data;
     q.log_probs = log_probs.data;
     q.top_idx = top_idx.data;

@@ -110,7 +110,9 @@ struct GumbelSoftmaxJob {
       float* yr = y.data + r0 * cols;
       perturb(x.data + r0 * cols, yr, index.data + r0, r1 - r0, cols, inv_tau, &t);
       if (!hard) {
-        softmax(yr, yr, r1 - r0, cols, 1.0f);  // in place: the softmax family allows exact aliasing
+        // z = h·((x − m) + g) with h = 1/2 when inv_tau < 1 (gumbel_softmax_kernel): temperature inv_tau/h.
+        // In place: the softmax family allows exact aliasing.
+        softmax(yr, yr, r1 - r0, cols, inv_tau < 1.0f ? inv_tau * 2.0f : inv_tau);
         return;
       }
       for (int64_t r = r0; r < r1; ++r) {

@@ -25,11 +25,13 @@ struct LkDecodeParams {
   int64_t top_n;  // alternatives per row in top_idx / top_lp
   const int32_t* hist;      // previous tokens of row r: hist[hist_off[r] .. hist_off[r+1])
   const int32_t* hist_off;  // rows + 1 offsets, or null
-  const int32_t* bias_idx;  // sorted, unique
+  const int32_t* bias_idx;  // sorted, unique (per row when bias_off is given)
   const double* bias_val;
   int64_t n_bias;
-  const int32_t* banned;  // sorted, unique
+  const int32_t* bias_off;  // rows + 1 offsets: row r's bias is entries [bias_off[r], bias_off[r+1]); null = shared
+  const int32_t* banned;    // sorted, unique (per row when banned_off is given)
   int64_t n_banned;
+  const int32_t* banned_off;  // rows + 1 offsets into banned, or null (shared)
   int32_t* tokens;     // rows
   float* log_probs;    // rows, or null
   int32_t* top_idx;    // rows × top_n, or null

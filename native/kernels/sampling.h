@@ -34,7 +34,9 @@ using lk_categorical_fn = void (*)(const float* x, int32_t* out, int64_t rows, i
 // support get index −1 and value -Inf.
 using lk_gumbel_topk_fn = void (*)(const float* x, int32_t* idx, float* val, int64_t rows, int64_t cols, int64_t k,
                                    const LkRowStreams* s);
-// z = (x + g)·inv_tau (rows×cols, may alias x) and argmax[r] as for categorical.
+// z = h·((x − m) + g) (rows×cols, may alias x; m the row's largest finite logit, h = 1/2 when
+// inv_tau < 1, else 1: the caller's softmax takes inv_tau/h as its temperature) and argmax[r] =
+// the argmax of x + g, as for categorical at inv_t = 1.
 using lk_perturb_fn = void (*)(const float* x, float* z, int32_t* argmax, int64_t rows, int64_t cols, float inv_tau,
                                const LkRowStreams* s);
 // Gumbel(loc[i]) conditioned on ≤ T (t_arr[i], or t when t_arr is null), as T − softplus(T − g)
