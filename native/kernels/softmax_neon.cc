@@ -2,7 +2,6 @@
 #include "softmax.h"
 
 #include <cmath>
-#include <cstdlib>  // TEMP
 
 #include "../simd/vec_neon.h"
 
