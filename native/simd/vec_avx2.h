@@ -20,12 +20,6 @@ inline VF vload_tail(const float* p, int64_t n, float fill) {
   return _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));
 }
 inline void vstore_tail(float* p, VF v, int64_t n) { _mm256_maskstore_ps(p, tail_mask(n), v); }
-// Non-temporal store (p aligned to 32 bytes): no read-for-ownership of the line, and it bypasses
-// the caches; vstream_fence() orders such stores before the results are handed over.
-inline void vstream(float* p, VF v) { _mm256_stream_ps(p, v); }
-inline void vstream_fence() { _mm_sfence(); }
-// v rounded here: the compiler may not fuse the multiply that produced it into a later add.
-inline VF vround(VF v) { __asm__("" : "+x"(v)); return v; }
 inline VF vadd(VF a, VF b) { return _mm256_add_ps(a, b); }
 inline VF vsub(VF a, VF b) { return _mm256_sub_ps(a, b); }
 inline VF vmul(VF a, VF b) { return _mm256_mul_ps(a, b); }

@@ -17,12 +17,6 @@ inline VF vload_tail(const float* p, int64_t n, float fill) {
   return _mm512_mask_loadu_ps(_mm512_set1_ps(fill), tail_mask(n), p);
 }
 inline void vstore_tail(float* p, VF v, int64_t n) { _mm512_mask_storeu_ps(p, tail_mask(n), v); }
-// Non-temporal store (p aligned to 64 bytes): no read-for-ownership of the line, and it bypasses
-// the caches; vstream_fence() orders such stores before the results are handed over.
-inline void vstream(float* p, VF v) { _mm512_stream_ps(p, v); }
-inline void vstream_fence() { _mm_sfence(); }
-// v rounded here: the compiler may not fuse the multiply that produced it into a later add.
-inline VF vround(VF v) { __asm__("" : "+v"(v)); return v; }
 inline VF vadd(VF a, VF b) { return _mm512_add_ps(a, b); }
 inline VF vsub(VF a, VF b) { return _mm512_sub_ps(a, b); }
 inline VF vmul(VF a, VF b) { return _mm512_mul_ps(a, b); }

@@ -27,10 +27,6 @@ inline void vstore_tail(float* p, VF v, int64_t n) {
   vst1q_f32(t, v);
   for (int64_t i = 0; i < n && i < 4; ++i) p[i] = t[i];
 }
-inline void vstream(float* p, VF v) { vst1q_f32(p, v); }  // plain: STNP gains little for a whole-line write
-inline void vstream_fence() {}
-// v rounded here: the compiler may not fuse the multiply that produced it into a later add.
-inline VF vround(VF v) { __asm__("" : "+w"(v)); return v; }
 inline VF vadd(VF a, VF b) { return vaddq_f32(a, b); }
 inline VF vsub(VF a, VF b) { return vsubq_f32(a, b); }
 inline VF vmul(VF a, VF b) { return vmulq_f32(a, b); }

@@ -15,17 +15,6 @@ inline VF vload(const float* p) { return *p; }
 inline void vstore(float* p, VF v) { *p = v; }
 inline VF vload_tail(const float* p, int64_t n, float fill) { return n > 0 ? *p : fill; }
 inline void vstore_tail(float* p, VF v, int64_t n) { if (n > 0) *p = v; }
-inline void vstream(float* p, VF v) { *p = v; }  // a plain store: no portable non-temporal one
-inline void vstream_fence() {}
-// v rounded here: the compiler may not fuse the multiply that produced it into a later add.
-inline VF vround(VF v) {
-#if defined(__x86_64__)
-  __asm__("" : "+x"(v));
-#elif defined(__aarch64__)
-  __asm__("" : "+w"(v));
-#endif
-  return v;
-}
 inline VF vadd(VF a, VF b) { return a + b; }
 inline VF vsub(VF a, VF b) { return a - b; }
 inline VF vmul(VF a, VF b) { return a * b; }
