@@ -358,7 +358,8 @@ export function createNceApi(k: Kernels) {
    * give exact finite losses and gradients in [−1, 1]; NaN propagates to its row.
    * Reductions as the cross-entropy: 'mean' divides by the number of rows (NaN for no rows),
    * `grad` is the gradient of the reduced loss ('none': of the sum) and may be `scores`
-   * itself. Native: per-element losses in float (exp ≤ 2 ulp, log ≤ 2 ulp), row sums and the
+   * itself. Native: per-element losses in float (each softplus term within 6·2⁻²⁴ relative
+   * of float64: exp ≤ 2 ulp, log1p(e^−|z|) as a 2·atanh series, CHANGELOG), row sums and the
    * reduction in float64 in row order (any thread count gives the same result).
    * @param scores Rows of 1 + k scores, row-major (column 0 the data word, columns 1..k the
    *   noise words); scores.length must be a multiple of 1 + k.
@@ -462,7 +463,9 @@ export function createNceApi(k: Kernels) {
    * The float64 reference (logitkit/reference) computes the same step; the native tables agree
    * with it within a few float32 ulps of each touched element plus lr·(1+k)·dim·2⁻²³·|row|²
    * (the float dot products). It keeps pairs × (dim + 1 + k) floats of scratch for the call,
-   * so very large batches are better split. 'hogwild': each pair reads the rows as they are and updates them
+   * so very large batches are better split. Tables of 4 MB or more are advised transparent huge
+   * pages (madvise; rows not yet touched then fault in 2 MB at a time: fewer TLB misses on the
+   * random rows; README, "NCE performance"). 'hogwild': each pair reads the rows as they are and updates them
    * at once (word2vec.c's order); threads take contiguous chunks of pairs without locks
    * (Recht et al. 2011), so with several threads the result depends on timing; with one
    * thread it equals the reference's sequential mode within the same bound.

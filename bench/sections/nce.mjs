@@ -43,6 +43,8 @@ export default {
     const t = [];
     for (const threads of [1, ctx.ALL]) {
       t.push({ id: `nce-loss-${B}x${K + 1}-${threads}`, kind: 'nce-loss', rows: B, cols: K + 1, threads });
+      t.push({ id: `nce-loss-manual-${B}x${K + 1}-${threads}`, kind: 'nce-loss', rows: B, cols: K + 1, manual: true, threads });
+      t.push({ id: `nce-step-manual-${threads}`, kind: 'nce-step', V, dim: DIM, B, k: K, manual: true, threads });
       t.push({ id: `nce-step-sparse-${threads}`, kind: 'nce-step', V, dim: DIM, B, k: K, sparse: true, threads });
       t.push({ id: `nce-step-dense-${threads}`, kind: 'nce-step', V, dim: DIM, B, k: K, sparse: false, threads });
     }
@@ -62,6 +64,8 @@ export default {
           { tag: 'in-place grad: scores', make: (m) => () => m.nceLoss(scratch, lq, K, { grad: scratch }) },
         ]);
         await ctx.run(w, { label: 'plain JS loop (fwd+bwd)', family: 'baseline', peer: 'plain JS' }, () => plainNce(s, lq, K, grad), { engine: 'loop' });
+        ctx.addTorch(w, torch, `nce-loss-manual-${B}x${K + 1}-1`, { label: 'PyTorch no-grad softplus + sigmoid (closed form, its fastest) 1T', threads: 1 });
+        ctx.addTorch(w, torch, `nce-loss-manual-${B}x${K + 1}-${ALL}`, { label: `PyTorch no-grad softplus + sigmoid (closed form) ${ALL}T`, threads: ALL });
         ctx.addTorch(w, torch, `nce-loss-${B}x${K + 1}-1`, { label: 'PyTorch autograd.grad(softplus(sign·Δ).sum()) 1T', threads: 1 });
         ctx.addTorch(w, torch, `nce-loss-${B}x${K + 1}-${ALL}`, { label: `PyTorch autograd.grad(softplus(sign·Δ).sum()) ${ALL}T`, threads: ALL });
         ctx.finishWorkload(w);
@@ -87,6 +91,8 @@ export default {
           },
         });
         await ctx.lkRows(w, 'skipGramStep', [variant('hogwild'), variant('deterministic')], { referenceVariant: variant('deterministic') });
+        ctx.addTorch(w, torch, 'nce-step-manual-1', { label: 'PyTorch no-grad index_select+bmm+sigmoid+index_add_ 1T', threads: 1 });
+        ctx.addTorch(w, torch, `nce-step-manual-${ALL}`, { label: `PyTorch no-grad index_select+bmm+sigmoid+index_add_ ${ALL}T`, threads: ALL });
         ctx.addTorch(w, torch, 'nce-step-sparse-1', { label: 'PyTorch Embedding(sparse=True)+bmm+logsigmoid+SGD 1T', threads: 1 });
         ctx.addTorch(w, torch, `nce-step-sparse-${ALL}`, { label: `PyTorch Embedding(sparse=True)+bmm+logsigmoid+SGD ${ALL}T`, threads: ALL });
         ctx.addTorch(w, torch, 'nce-step-dense-1', { label: 'PyTorch Embedding (dense grads, default) 1T', threads: 1 });

@@ -4,8 +4,11 @@ import math
 
 
 def nce_loss(t, torch):
-    # Best configuration measured: one logsigmoid over sign·Δ (column 0 negated) and one
-    # autograd.grad; the split form (logsigmoid of column 0, of −columns 1..k) is slower.
+    # Configurations (CPU ms, 1 thread, AMD EPYC Zen 4, measured in the CHANGELOG): "manual"
+    # (no autograd: softplus for the loss, sigmoid for the gradient, the closed form) is
+    # PyTorch's fastest stable one; autograd over softplus(sign·Δ) or logsigmoid comes next,
+    # then binary_cross_entropy_with_logits and the split form (logsigmoid of column 0 and of
+    # −columns 1..k).
     import torch.nn.functional as F
     g = torch.Generator().manual_seed(1234)
     rows, cols = t["rows"], t["cols"]
@@ -15,6 +18,15 @@ def nce_loss(t, torch):
     off = math.log(k) + lq
     sign = torch.ones(cols)
     sign[0] = -1
+    if t.get("manual"):
+        s0 = s.detach()
+
+        def manual():
+            with torch.no_grad():
+                z = (s0 - off) * sign
+                loss = F.softplus(z).sum() / rows
+                return loss, torch.sigmoid(z).mul_(sign).div_(rows)
+        return manual
     if t.get("split"):
         def f():
             d = s - off
@@ -24,11 +36,45 @@ def nce_loss(t, torch):
     return lambda: torch.autograd.grad(F.softplus((s - off) * sign).sum() / rows, s)
 
 
+def nce_step_manual(t, torch):
+    """The same step without autograd: index_select the rows, bmm for the scores, the closed-form
+    gradient (sigmoid), bmm / broadcasting for the row gradients and index_add_ into the tables
+    (duplicates accumulate, as the sparse gradients do). As fast as sparse autograd here."""
+    import torch.nn.functional as F
+    g = torch.Generator().manual_seed(1234)
+    V, dim, B, k = t["V"], t["dim"], t["B"], t["k"]
+    win = (torch.rand(V, dim, generator=g) - 0.5) / dim
+    wout = torch.zeros(V, dim)
+    q = 1.0 / torch.arange(1, V + 1, dtype=torch.float64) ** 0.75
+    q = (q / q.sum()).float()
+    centre = torch.multinomial(q, B, replacement=True, generator=g)
+    context = torch.multinomial(q, B, replacement=True, generator=g)
+    sign = torch.ones(1 + k)
+    sign[0] = -1
+    lr = 0.025
+
+    def step():
+        with torch.no_grad():
+            noise = torch.multinomial(q, B * k, replacement=True, generator=g).view(B, k)
+            words = torch.cat([context.view(B, 1), noise], 1).view(-1)
+            c = win.index_select(0, centre)                       # B × dim
+            w = wout.index_select(0, words).view(B, 1 + k, dim)    # B × (1+k) × dim
+            z = torch.bmm(w, c.unsqueeze(2)).squeeze(2).mul_(sign)  # softplus argument
+            loss = F.softplus(z).sum()
+            gs = torch.sigmoid(z).mul_(sign * lr)                  # lr·∂loss/∂s
+            win.index_add_(0, centre, torch.bmm(gs.unsqueeze(1), w).squeeze(1), alpha=-1)
+            wout.index_add_(0, words, (gs.unsqueeze(2) * c.unsqueeze(1)).view(-1, dim), alpha=-1)
+            return loss
+    return step
+
+
 def nce_step(t, torch):
     """One SGD step on B pairs: noise by torch.multinomial, scores by bmm, NCE loss, backward,
-    SGD. sparse=True (sparse embedding gradients) is PyTorch's best configuration here;
-    sparse=False is the default (dense V×dim gradients)."""
+    SGD. sparse=True (sparse embedding gradients) and the manual step above are PyTorch's best
+    configurations here; sparse=False is the default (dense V×dim gradients)."""
     import torch.nn.functional as F
+    if t.get("manual"):
+        return nce_step_manual(t, torch)
     g = torch.Generator().manual_seed(1234)
     V, dim, B, k = t["V"], t["dim"], t["B"], t["k"]
     sparse = t.get("sparse", True)

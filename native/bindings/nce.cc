@@ -2,12 +2,17 @@
 // bad arguments throws, it never reads or writes out of bounds), split over the pool, reduce
 // per-row / per-pair losses in order (identical results for any thread count).
 #include <cmath>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "job.h"
 #include "stream.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace lk {
 namespace {
@@ -74,13 +79,38 @@ struct NceLossJob {
   }
 };
 
+// Embedding tables are read and written at random rows: with 4 KB pages nearly every row of a
+// large table is a TLB miss (a page walk before the cache miss). Transparent huge pages are
+// asked for on the 2 MB-aligned interior of a table of 4 MB or more, as for the library's fresh
+// outputs (README, "Performance"): pages not yet touched (a zero-filled table's) then fault in
+// 2 MB at a time, populated ones become eligible for the kernel's background collapse. Advice
+// only: the contents are never touched; where THP is off nothing changes.
+void advise_huge(float* p, size_t n) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t(2) << 20;
+  const uintptr_t b = reinterpret_cast<uintptr_t>(p), bytes = n * sizeof(float);
+  if (p == nullptr || bytes < (uintptr_t(4) << 20)) return;
+  const uintptr_t begin = (b + kHuge - 1) & ~(kHuge - 1), end = (b + bytes) & ~(kHuge - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
 // The alias table: 2V words (threshold, alias) with every alias < V.
 int64_t alias_table(const Napi::CallbackInfo& info, U32 t) {
   require(info, t.length >= 2 && t.length % 2 == 0, "table.length must be a positive even number");
   const int64_t V = int64_t(t.length / 2);
   require(info, V <= 2147483647, "the table must have at most 2^31 - 1 columns");
-  for (int64_t j = 0; j < V; ++j) {
-    if (int64_t(t.data[2 * j + 1]) >= V) require(info, false, "table[" + std::to_string(2 * j + 1) + "] is not an index < V");
+  // A branch-free maximum first (the check runs on every skip-gram step: 100k entries), the
+  // position of a bad entry only when there is one.
+  uint32_t mx = 0;
+  for (int64_t j = 0; j < V; ++j) mx = t.data[2 * j + 1] > mx ? t.data[2 * j + 1] : mx;
+  if (int64_t(mx) >= V) {
+    for (int64_t j = 0; j < V; ++j) {
+      if (int64_t(t.data[2 * j + 1]) >= V) require(info, false, "table[" + std::to_string(2 * j + 1) + "] is not an index < V");
+    }
   }
   return V;
 }
@@ -183,6 +213,8 @@ struct SkipGramStepJob {
   }
   void run() {
     auto& kt = lk_dispatch().nce;
+    advise_huge(in.data, in.length);
+    advise_huge(out.data, out.length);
     // The noise words: draw i of the reserved stream is noise word i (pair i / k).
     split_stream(B * k, st, [&](int64_t b, int64_t n, const uint32_t* ctr) {
       kt.alias_sample(table.data, V, noise.data + b, n, st.key, ctr);
@@ -196,9 +228,11 @@ struct SkipGramStepJob {
     if (hogwild) {
       lk_parallel_for(B, grain, [&](int64_t p0, int64_t p1) { kt.skip_gram_step(&a, p0, p1, loss.data()); });
     } else {
-      std::vector<float> coef(size_t(B * (1 + k))), din(size_t(B * dim));
-      a.coef = coef.data();
-      a.din = din.data();
+      // Uninitialised (no 2 MB memset per call at B = 4096, dim = 128): skip_gram_grad writes
+      // every coefficient and every din element of every pair before skip_gram_apply reads them.
+      std::unique_ptr<float[]> coef(new float[size_t(B * (1 + k))]), din(new float[size_t(B * dim)]);
+      a.coef = coef.get();
+      a.din = din.get();
       lk_parallel_for(B, grain, [&](int64_t p0, int64_t p1) { kt.skip_gram_grad(&a, p0, p1, loss.data()); });
       // Column slices of 16 floats: every element sees the same updates in the same order,
       // whatever the split.
