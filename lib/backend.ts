@@ -12,9 +12,9 @@ export const kernels: Kernels = native ?? referenceKernels;
 if (native?.adviseHugePages && process.env.LOGITKIT_HUGEPAGES !== '0') setHugePageAdvice(native.adviseHugePages.bind(native));
 
 /** Freed blocks up to this size are kept for reuse instead of unmapped (README, "Performance"). */
-export const KEEP_BLOCK_BYTES = 64 << 20;
+export const KEEP_BLOCK_BYTES = 128 << 20;
 /** At most this much freed memory at the heap top is kept instead of returned to the system. */
-export const KEEP_TRIM_BYTES = 128 << 20;
+export const KEEP_TRIM_BYTES = 256 << 20;
 // A fresh output of a repeated call reuses the memory its predecessor freed instead of
 // faulting in (and having the OS zero) new pages: that is what puts the default call within
 // reach of `out` (README, "Performance"). LOGITKIT_MALLOC=system leaves the allocator as it was.
