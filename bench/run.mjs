@@ -210,7 +210,11 @@ async function loadTf() {
 function torchEnv(machine) {
   // ATEN_CPU_CAPABILITY=avx512 is PyTorch's fastest setting where the CPU has AVX-512, but
   // torch 1.13 trusts the variable and dies with SIGILL on a CPU without it: cap to avx2.
-  const cap = machine.avx512f && machine.avx512bw ? 'avx512' : machine.avx2 ? 'avx2' : 'default';
+  // With logitkit capped (LOGITKIT_ISA=avx2 or scalar) PyTorch is capped alike, so that the
+  // two compare on the same instruction set; ATEN_CPU_CAPABILITY set by the caller wins.
+  const best = machine.avx512f && machine.avx512bw ? 'avx512' : machine.avx2 ? 'avx2' : 'default';
+  const isa = process.env.LOGITKIT_ISA;
+  const cap = process.env.ATEN_CPU_CAPABILITY ?? (isa === 'avx2' && machine.avx2 ? 'avx2' : isa === 'scalar' ? 'default' : best);
   return {
     ...process.env,
     ATEN_CPU_CAPABILITY: cap,
@@ -256,7 +260,7 @@ function runTorch(tasks, machine) {
     unavailable.set('PyTorch', out.error);
     return null;
   }
-  configs.set('PyTorch', `${out.torch}; CPU capability ${out.capability} (ATEN_CPU_CAPABILITY=${env.ATEN_CPU_CAPABILITY}${env.ATEN_CPU_CAPABILITY !== 'avx512' ? ', no AVX-512 on this CPU' : ''}), GLIBC_TUNABLES hugetlb=1 trim/mmap thresholds raised, torch.set_num_threads(1 / ${ALL}), out= buffers where the op takes one`);
+  configs.set('PyTorch', `${out.torch}; CPU capability ${out.capability} (ATEN_CPU_CAPABILITY=${env.ATEN_CPU_CAPABILITY}${env.ATEN_CPU_CAPABILITY !== 'avx512' ? (machine.avx512f ? ', capped like logitkit' : ', no AVX-512 on this CPU') : ''}), GLIBC_TUNABLES hugetlb=1 trim/mmap thresholds raised, torch.set_num_threads(1 / ${ALL}), out= buffers where the op takes one`);
   return out;
 }
 
