@@ -99,11 +99,12 @@ describe.skipIf(!hasDist)('built package (dist/)', () => {
 test('backend() has the documented shape for its backend (README, "Backends and environment variables")', () => {
   const b = lk.backend();
   if (b.name === 'native') {
-    expect(Object.keys(b).sort()).toEqual(['cpuIsa', 'cuda', 'cudaInfo', 'isa', 'name', 'path', 'threads', 'version']);
+    expect(Object.keys(b).sort()).toEqual(['cpuIsa', 'cuda', 'cudaInfo', 'isa', 'keepsFreedMemory', 'name', 'path', 'threads', 'version']);
   } else {
     expect(b.isa).toBe('scalar');
     expect(b.cpuIsa).toBeUndefined();
-    expect(Object.keys(b).filter((k) => !['reason', 'path'].includes(k)).sort()).toEqual(['cuda', 'cudaInfo', 'isa', 'name', 'threads', 'version']);
+    expect(Object.keys(b).filter((k) => !['reason', 'path'].includes(k)).sort()).toEqual(['cuda', 'cudaInfo', 'isa', 'keepsFreedMemory', 'name', 'threads', 'version']);
+    expect(b.keepsFreedMemory).toBe(false);
     if (process.env.LOGITKIT_BACKEND === 'js') expect(b.reason).toBeUndefined();
   }
 });
