@@ -349,6 +349,7 @@ describe('concurrency', () => {
       if (pending) ticksWhilePending++;
     }
     await p;
+    await new Promise((r) => setTimeout(r, 5)); // the 1 ms interval has had its turn (a fast call may end before it)
     clearInterval(timer);
     // The JS thread only copies the buffers (in at the call, out at completion), so timers keep
     // firing while the work runs. Loaded CI machines make the lag noisy: the bound is generous.

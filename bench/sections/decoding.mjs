@@ -114,6 +114,7 @@ export default {
       const out = new Int32Array(rows);
       await ctx.lkRows(w, 'sampleNext', [
         { tag: 'out', make: (m) => { const rng = new m.Rng(1); return () => m.sampleNext(x, COLS, { ...OPTS, previousTokens: hist, rng, out }); } },
+        { tag: 'fresh output', make: (m) => { const rng = new m.Rng(1); return () => m.sampleNext(x, COLS, { ...OPTS, previousTokens: hist, rng }); } },
       ]);
       {
         // Top-p without top-k: the float64 index-order normaliser over the whole row, then a
