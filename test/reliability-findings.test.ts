@@ -361,7 +361,7 @@ describe(`gaussianKL with float32 intermediates near overflow (${TIER})`, () => 
   /** ½(e^d − 1 − d) + ½Δμ²·e^(−lv₂), in float64 (e^d − 1 − d directly: no cancellation for |d| ≥ ½). */
   const kl = (mu: number, lv: number, mu2 = 0, lv2 = 0) => 0.5 * (Math.expm1(lv - lv2) - (lv - lv2) + (mu - mu2) ** 2 * Math.exp(-lv2));
 
-  test('the reproducers: gaussianKL([0], [89]) is 2.24e38 with a finite gradLogVar (was Infinity); Δμ of 1e19 and 2e19', () => {
+  test('the reproducers: gaussianKL([0], [89]) is 2.24e38 with a finite gradLogVar (was Infinity); Δμ of 2e19 and 6e38', () => {
     const want = kl(0, 89);
     expect(want).toBeGreaterThan(2.2e38);
     expect(want).toBeLessThan(3.4e38);
@@ -378,8 +378,8 @@ describe(`gaussianKL with float32 intermediates near overflow (${TIER})`, () => 
       expect(s.gradMu2![0], name).toBe(Math.fround(-dm));
       expect(s.gradLogVar![0], name).toBe(0);
       expect(s.gradLogVar2![0], name).toBe(Math.fround(-dm * dm / 2));
-      // Δμ·e^(−lv₂) = 1.3e38 with lv₂ = −44: gradMu2 finite (was −Infinity), the loss 6.4e56 in
-      // float64, its float32 row loss and gradLogVar2 (−6.4e56) +Infinity / −Infinity
+      // Δμ·e^(−lv₂) = 1.3e38 with lv₂ = −44: the loss 6.4e56 in float64 (was Infinity), its
+      // float32 row loss and gradLogVar2 (−6.4e56) +Infinity / −Infinity, gradMu2 finite
       const m1 = Math.fround(1e19);
       const t = b.gaussianKL(f32([1e19]), f32([0]), f32([0]), f32([-44]), { reduction: 'sum' });
       expect(ulps(t.gradMu2![0], -m1 * Math.exp(44)), `${name} gradMu2 ${t.gradMu2![0]}`).toBeLessThanOrEqual(1);
@@ -388,6 +388,12 @@ describe(`gaussianKL with float32 intermediates near overflow (${TIER})`, () => 
       expect(t.gradLogVar2![0], name).toBe(-Infinity);
       const none = b.gaussianKL(f32([1e19]), f32([0]), f32([0]), f32([-44]), { reduction: 'none' });
       expect((none.loss as Float32Array)[0], name).toBe(Infinity);
+      // μ₁ − μ₂ = 6e38 itself beyond float32: gradMu2 = −6e38·e^(−1.15) = −1.9e38 (was −Infinity)
+      const v = b.gaussianKL(f32([3e38]), f32([0]), f32([-3e38]), f32([1.15]), { reduction: 'sum' });
+      const dm6 = 2 * Math.fround(3e38), e6 = Math.exp(-Math.fround(1.15));
+      expect(ulps(v.gradMu2![0], -dm6 * e6), `${name} gradMu2 ${v.gradMu2![0]}`).toBeLessThanOrEqual(1);
+      expect(ulps(v.gradMu![0], dm6 * e6), `${name} gradMu`).toBeLessThanOrEqual(1);
+      expect(Math.abs((v.loss as number) / kl(Math.fround(3e38), 0, -Math.fround(3e38), Math.fround(1.15)) - 1), `${name} loss ${v.loss}`).toBeLessThan(1e-12);
     }
   });
 
