@@ -184,6 +184,18 @@ static void temperature(FuzzedDataProvider& in, const CalibrationKernels& k, con
   LK_CHECK(close(out[1], outs[1], 1e-4 * scale * double(rows)), "dNLL %.9g, scalar tier %.9g", out[1], outs[1]);
 }
 
+// e^d − 1 − d in double without cancellation: its Taylor series for |d| < ½ (expm1(d) − d loses
+// the leading digits there: 2.7e-5 relative at d = −1.2e-12).
+static double expm1_minus_x(double d) {
+  if (!(std::fabs(d) < 0.5)) return std::expm1(d) - d;
+  double term = d * d / 2.0, sum = 0.0;
+  for (int k = 3; k < 24 && term != 0.0; ++k) {
+    sum += term;
+    term *= d / k;
+  }
+  return sum;
+}
+
 static void gaussian(FuzzedDataProvider& in, const CalibrationKernels& k, const CalibrationKernels& s) {
   int64_t rows = in.ConsumeIntegralInRange<int64_t>(0, 3), dim = fz::length(in, 5000);
   bool general = in.ConsumeBool(), grads = in.ConsumeBool(), moderate = in.ConsumeBool();
@@ -192,7 +204,9 @@ static void gaussian(FuzzedDataProvider& in, const CalibrationKernels& k, const 
     if (!moderate) return fz::values(in, n);
     std::vector<float> v(n);
     for (auto& e : v) e = in.ConsumeBool() ? in.ConsumeFloatingPointInRange<float>(-10.0f, 10.0f) : fz::value(in, false);
-    for (auto& e : v) if (!std::isfinite(e) || std::fabs(e) > 60.0f) e = 0.5f;
+    // Up to ±100: lv₁ − lv₂ and Δμ²·e^(−lv₂) pass the float32 overflow of e^d (88.7) and 2¹²⁸
+    // while the float64 KL stays finite (e^200 = 7e86), and |lv₂| passes 80.
+    for (auto& e : v) if (!std::isfinite(e) || std::fabs(e) > 100.0f) e = 0.5f;
     return v;
   };
   std::vector<float> mu1 = vals(), lv1 = vals(), mu2, lv2;
@@ -218,7 +232,7 @@ static void gaussian(FuzzedDataProvider& in, const CalibrationKernels& k, const 
       double m1 = mu1[size_t(i)], l1 = lv1[size_t(i)], m2 = general ? mu2[size_t(i)] : 0.0, l2 = general ? lv2[size_t(i)] : 0.0;
       nan |= std::isnan(m1) || std::isnan(l1) || std::isnan(m2) || std::isnan(l2);
       double d = l1 - l2, dm = m1 - m2;
-      want += 0.5 * (std::expm1(d) - d + (dm == 0 ? 0.0 : dm * dm * std::exp(-l2)));
+      want += 0.5 * (expm1_minus_x(d) + (dm == 0 ? 0.0 : dm * dm * std::exp(-l2)));
     }
     double l = rl[size_t(r)];
     LK_CHECK(l != -7.0, "row_loss[%ld] not written", long(r));
@@ -233,6 +247,10 @@ static void gaussian(FuzzedDataProvider& in, const CalibrationKernels& k, const 
     if (moderate) {
       // Every term ≥ 0 (no cancellation across terms); per term a few float ulps, the series'
       // 3e-9, and the float lane sums (≤ 64 vectors).
+      if (!close(l, want, 1e-5 * want + 1e-30))
+        for (int64_t i = r * dim; i < (r + 1) * dim; ++i)
+          std::fprintf(stderr, "[%ld] mu1 %a lv1 %a mu2 %a lv2 %a\n", long(i), double(mu1[size_t(i)]), double(lv1[size_t(i)]),
+                       general ? double(mu2[size_t(i)]) : 0.0, general ? double(lv2[size_t(i)]) : 0.0);
       LK_CHECK(l >= 0.0 && std::isfinite(l), "row %ld Gaussian KL %g", long(r), l);
       LK_CHECK(close(l, want, 1e-5 * want + 1e-30), "row %ld Gaussian KL %.9g, float64 formula %.9g", long(r), l, want);
       LK_CHECK(close(l, rls[size_t(r)], 1e-5 * want + 1e-30), "row %ld Gaussian KL %.9g, scalar tier %.9g", long(r), l, rls[size_t(r)]);
@@ -243,6 +261,30 @@ static void gaussian(FuzzedDataProvider& in, const CalibrationKernels& k, const 
       for (int q = 0; q < (general ? 4 : 2); ++q)
         for (int64_t i = r * dim; i < (r + 1) * dim; ++i)
           LK_CHECK(!fz::is_canary(g[q][size_t(i)]), "gradient %d [%ld] not written", q, long(i));
+    if (grads && moderate)
+      for (int64_t i = r * dim; i < (r + 1) * dim; ++i) {
+        // The float64 gradients rounded to float32: ±Infinity exactly where they round to it,
+        // else within 1e-5 plus 2⁻²⁰ of the terms that cancel (e^d − 1 − d + d, e^d − 1 + w²)
+        // and 1e-27 (a subnormal Δμ·e^(−lv₂/2)).
+        double m1 = mu1[size_t(i)], l1 = lv1[size_t(i)], m2 = general ? mu2[size_t(i)] : 0.0, l2 = general ? lv2[size_t(i)] : 0.0;
+        double d = l1 - l2, dm = m1 - m2, h = expm1_minus_x(d), w2 = dm == 0 ? 0.0 : dm * dm * std::exp(-l2);
+        double sc = a.grad_scale, gm = dm == 0 ? 0.0 : sc * dm * std::exp(-l2);
+        double want[4] = {gm, sc * 0.5 * (d + h), -gm, -sc * 0.5 * (d + h + w2)};
+        double terms[4] = {std::fabs(gm), sc * 0.5 * (std::fabs(d) + h), std::fabs(gm), sc * 0.5 * (std::fabs(d) + h + w2)};
+        for (int q = 0; q < (general ? 4 : 2); ++q) {
+          const float got = g[q][size_t(i)], wf = float(want[q]);
+          if (std::isinf(wf) || !std::isfinite(got)) {
+            // the float32 rounding boundary itself: a last-bit difference of the float64 forms
+            if (std::fabs(std::fabs(want[q]) / 3.4028235677973366e38 - 1.0) < 1e-12) continue;
+            LK_CHECK(got == wf, "gradient %d [%ld] %g, float64 formula %.9g (mu1 %a lv1 %a mu2 %a lv2 %a)", q, long(i),
+                     double(got), want[q], m1, l1, m2, l2);
+          } else {
+            LK_CHECK(close(got, want[q], 1e-5 * std::fabs(want[q]) + 0x1p-20 * terms[q] + 1e-27),
+                     "gradient %d [%ld] %.9g, float64 formula %.9g (mu1 %a lv1 %a mu2 %a lv2 %a)", q, long(i), double(got),
+                     want[q], m1, l1, m2, l2);
+          }
+        }
+      }
   }
 }
 

@@ -499,9 +499,10 @@ export function createCalibrationApi(k: Kernels) {
    * - `gaussianKL(mu, logVar, mu2, logVar2, opts)`: KL(N(μ₁, e^lv₁) ‖ N(μ₂, e^lv₂)) =
    *   ½ Σ (e^(lv₁−lv₂) − 1 − (lv₁ − lv₂) + (μ₁ − μ₂)²·e^(−lv₂)), with gradients for all four.
    * e^d − 1 − d is evaluated by its series for |d| < ½ (no cancellation near lv₁ = lv₂), μ
-   * differences of exactly 0 contribute 0 even when e^(−lv₂) overflows, and large |logVar|
-   * stays finite until e^lv itself overflows float32 (lv > 88.7 → +Infinity, the true value's
-   * rounding). The loss is accumulated in float64.
+   * differences of exactly 0 contribute 0 even when e^(−lv₂) overflows, and elements whose
+   * float32 intermediates come near overflow are formed in float64: a gradient or a `'none'`
+   * row loss is ±Infinity only when its float64 value rounds to it (½(e^lv − 1) for lv > 89.4),
+   * and `'sum'` / `'mean'` are the float64 totals (a per-element KL above 3.4e38 counts).
    * @param mu The means μ (of the first distribution), rows × dim.
    * @param logVar The log-variances of the first distribution, mu.length of them.
    * @param a The options (standard-normal form), or the second distribution's means μ₂ (general form, mu.length of them).

@@ -355,3 +355,122 @@ describe(`row sums keep terms far below the largest (${TIER})`, () => {
     }
   });
 });
+
+describe(`gaussianKL with float32 intermediates near overflow (${TIER})`, () => {
+  type KL = ReturnType<typeof lk.gaussianKL>;
+  /** ½(e^d − 1 − d) + ½Δμ²·e^(−lv₂), in float64 (e^d − 1 − d directly: no cancellation for |d| ≥ ½). */
+  const kl = (mu: number, lv: number, mu2 = 0, lv2 = 0) => 0.5 * (Math.expm1(lv - lv2) - (lv - lv2) + (mu - mu2) ** 2 * Math.exp(-lv2));
+
+  test('the reproducers: gaussianKL([0], [89]) is 2.24e38 with a finite gradLogVar (was Infinity); Δμ of 2e19 and 6e38', () => {
+    const want = kl(0, 89);
+    expect(want).toBeGreaterThan(2.2e38);
+    expect(want).toBeLessThan(3.4e38);
+    for (const [name, b] of backends) {
+      const r = b.gaussianKL(f32([0]), f32([89]), { reduction: 'sum' });
+      expect(Math.abs((r.loss as number) - want) / want, `${name} loss ${r.loss}`).toBeLessThan(1e-12);
+      expect(r.gradLogVar![0], name).toBe(Math.fround(0.5 * Math.expm1(89)));
+      expect(r.gradMu![0], name).toBe(0);
+      // (μ₁ − μ₂)² = 4e38 overflows float32; ½ of it, and each gradient, does not
+      const s = b.gaussianKL(f32([1e19]), f32([0]), f32([-1e19]), f32([0]), { reduction: 'sum' });
+      const dm = 2 * Math.fround(1e19);
+      expect(Math.abs((s.loss as number) - dm * dm / 2) / (dm * dm / 2), `${name} Δμ² loss ${s.loss}`).toBeLessThan(1e-12);
+      expect(s.gradMu![0], name).toBe(Math.fround(dm));
+      expect(s.gradMu2![0], name).toBe(Math.fround(-dm));
+      expect(s.gradLogVar![0], name).toBe(0);
+      expect(s.gradLogVar2![0], name).toBe(Math.fround(-dm * dm / 2));
+      // Δμ·e^(−lv₂) = 1.3e38 with lv₂ = −44: the loss 6.4e56 in float64 (was Infinity), its
+      // float32 row loss and gradLogVar2 (−6.4e56) +Infinity / −Infinity, gradMu2 finite
+      const m1 = Math.fround(1e19);
+      const t = b.gaussianKL(f32([1e19]), f32([0]), f32([0]), f32([-44]), { reduction: 'sum' });
+      expect(ulps(t.gradMu2![0], -m1 * Math.exp(44)), `${name} gradMu2 ${t.gradMu2![0]}`).toBeLessThanOrEqual(1);
+      expect(ulps(t.gradMu![0], m1 * Math.exp(44)), `${name} gradMu`).toBeLessThanOrEqual(1);
+      expect(Math.abs((t.loss as number) / kl(m1, 0, 0, -44) - 1), `${name} loss ${t.loss}`).toBeLessThan(1e-12);
+      expect(t.gradLogVar2![0], name).toBe(-Infinity);
+      const none = b.gaussianKL(f32([1e19]), f32([0]), f32([0]), f32([-44]), { reduction: 'none' });
+      expect((none.loss as Float32Array)[0], name).toBe(Infinity);
+      // μ₁ − μ₂ = 6e38 itself beyond float32: gradMu2 = −6e38·e^(−1.15) = −1.9e38 (was −Infinity)
+      const v = b.gaussianKL(f32([3e38]), f32([0]), f32([-3e38]), f32([1.15]), { reduction: 'sum' });
+      const dm6 = 2 * Math.fround(3e38), e6 = Math.exp(-Math.fround(1.15));
+      expect(ulps(v.gradMu2![0], -dm6 * e6), `${name} gradMu2 ${v.gradMu2![0]}`).toBeLessThanOrEqual(1);
+      expect(ulps(v.gradMu![0], dm6 * e6), `${name} gradMu`).toBeLessThanOrEqual(1);
+      expect(Math.abs((v.loss as number) / kl(Math.fround(3e38), 0, -Math.fround(3e38), Math.fround(1.15)) - 1), `${name} loss ${v.loss}`).toBeLessThan(1e-12);
+    }
+  });
+
+  test('the edge: logVar 83…90 alone and among ordinary lanes, every reduction; mean of a KL above 3.4e38 is finite', () => {
+    // Below 88.8 the float32 path may serve (within 1e-6); beyond it only float64 reaches the result.
+    for (const lv of [83, 84, 88.5, 88.72, 89, 89.41, 89.42, 90]) {
+      const want = kl(0, Math.fround(lv));
+      const grad = Math.fround(0.5 * Math.expm1(Math.fround(lv)));
+      for (const [name, b] of backends) {
+        const r = b.gaussianKL(f32([0]), f32([lv]), { reduction: 'sum' });
+        expect(Math.abs((r.loss as number) / want - 1), `${name} lv ${lv} loss ${r.loss}`).toBeLessThan(lv < 88.8 ? 1e-6 : 1e-12);
+        expect(ulps(r.gradLogVar![0], grad), `${name} lv ${lv} gradLogVar ${r.gradLogVar![0]} vs ${grad}`).toBeLessThanOrEqual(lv < 88.8 ? 16 : 0);
+        expect(Number.isFinite(r.gradLogVar![0]), `${name} lv ${lv}`).toBe(lv < 89.415);
+        const none = (b.gaussianKL(f32([0]), f32([lv]), { reduction: 'none' }).loss as Float32Array)[0];
+        expect(ulps(none, Math.fround(want)), `${name} lv ${lv} none ${none}`).toBeLessThanOrEqual(lv < 88.8 ? 16 : 0);
+      }
+    }
+    // four rows, one KL of 6.1e38: the mean 1.5e38 and its gradient ¼·½(e^90 − 1) are finite
+    for (const [name, b] of backends) {
+      const r = b.gaussianKL(f32([0, 0, 0, 0]), f32([90, 0, 0, 0]), { dim: 1 });
+      expect(Math.abs((r.loss as number) / (kl(0, 90) / 4) - 1), `${name} mean ${r.loss}`).toBeLessThan(1e-12);
+      expect(r.gradLogVar![0], name).toBe(Math.fround(0.125 * Math.expm1(90)));
+      expect(Number.isFinite(r.gradLogVar![0]), name).toBe(true);
+      const g = b.gaussianKL(f32([0, 1]), f32([0, 1]), f32([0, 0]), f32([-90, 0]), { dim: 1 }); // d = 90 through lv₂
+      expect(Math.abs((g.loss as number) / ((kl(0, 0, 0, -90) + kl(1, 1)) / 2) - 1), `${name} general mean ${g.loss}`).toBeLessThan(1e-7);
+      expect(ulps(g.gradLogVar2![0], -0.25 * Math.expm1(90)), `${name} gradLogVar2`).toBeLessThanOrEqual(1);
+    }
+  });
+
+  test('neighbours: huge lanes at every position of rows of 1…40, NaN beside them, prior log-variances beyond ±80; native equals the reference', () => {
+    const near = (a: ArrayLike<number>, e: ArrayLike<number>, what: string) => expectClose(a, e, { rel: 1e-5, abs: 1e-30 }, what);
+    const same = (a: KL, e: KL, what: string) => {
+      if (typeof e.loss === 'number') {
+        const al = a.loss as number, el = e.loss;
+        if (Number.isNaN(el) || !Number.isFinite(el)) expect(al, `${what} loss`).toBe(el);
+        else expect(Math.abs(al - el), `${what} loss ${al} vs ${el}`).toBeLessThanOrEqual(1e-5 * Math.abs(el) + 1e-6);
+      } else near(a.loss as Float32Array, e.loss as Float32Array, `${what} loss`);
+      for (const k of ['gradMu', 'gradLogVar', 'gradMu2'] as const) if (e[k]) near(a[k]!, e[k]!, `${what} ${k}`);
+      if (!e.gradLogVar2) return;
+      // −½(e^d − 1 + Δμ²·e^(−lv₂)) cancels in float32: allow 2⁻²⁰ of its terms, |e^d − 1| + Δμ²·e^(−lv₂)
+      // (bounded through the reference's own gradients)
+      const g1 = e.gradLogVar!, g2 = e.gradLogVar2;
+      for (let i = 0; i < g2.length; i++) {
+        const av = a.gradLogVar2![i], ev = g2[i];
+        if (Object.is(av, ev) || (Number.isNaN(av) && Number.isNaN(ev))) continue;
+        if (!Number.isFinite(ev) || !Number.isFinite(av)) expect(av, `${what} gradLogVar2[${i}] (expected ${ev})`).toBe(ev);
+        else expect(Math.abs(av - ev), `${what} gradLogVar2[${i}] = ${av} vs ${ev}`).toBeLessThanOrEqual(1e-5 * Math.abs(ev) + 2 ** -20 * (2 * Math.abs(g1[i]) + Math.abs(ev)) + 1e-30);
+      }
+    };
+    const hugeLv = [83.5, 88.8, 89.2, 95, -3e38, 3e38, NaN];
+    const hugeMu = [1.5e19, -2.5e19, 3e38, -1e30, NaN];
+    for (let n = 1; n <= 40; n++) {
+      const u = uniforms(4 * n, 900 + n);
+      const mu = Float32Array.from(u.slice(0, n), (v) => (v - 0.5) * 6);
+      const lv = Float32Array.from(u.slice(n, 2 * n), (v) => (v - 0.5) * 6);
+      const mu2 = Float32Array.from(u.slice(2 * n, 3 * n), (v) => (v - 0.5) * 6);
+      const lv2 = Float32Array.from(u.slice(3 * n, 4 * n), (v) => (v - 0.5) * 6);
+      const at = (n * 7) % n, at2 = (n * 13 + 5) % n;
+      lv[at] = hugeLv[n % hugeLv.length];
+      mu[at2] = hugeMu[n % hugeMu.length];
+      if (n % 3 === 0) lv2[(at + 1) % n] = [-85, 100, 180, -120][(n / 3) % 4]; // |lv₂| ≥ 80
+      for (const reduction of ['sum', 'mean', 'none'] as const) {
+        const o = { reduction, dim: n % 4 === 0 ? n / 2 : n };
+        const what = `n ${n} ${reduction} lv[${at}] ${lv[at]} mu[${at2}] ${mu[at2]}`;
+        same(lk.gaussianKL(mu, lv, o), ref.gaussianKL(mu, lv, o), `${what} standard`);
+        same(lk.gaussianKL(mu, lv, mu2, lv2, o), ref.gaussianKL(mu, lv, mu2, lv2, o), `${what} general`);
+      }
+    }
+    // A NaN mean beside logVar 89 in the same vector: the KL is NaN, gradLogVar finite
+    for (const [name, b] of backends) {
+      const r = b.gaussianKL(f32([NaN, 0, 0, 0, 0, 0, 0, 0, 0]), f32([89, 89, 0, 0, 0, 0, 0, 0, 1]), { reduction: 'none', dim: 1 });
+      const loss = r.loss as Float32Array;
+      expect(loss[0], name).toBeNaN();
+      expect(loss[1], name).toBe(Math.fround(kl(0, 89)));
+      expect(r.gradMu![0], name).toBeNaN();
+      expect(r.gradLogVar![0], name).toBe(Math.fround(0.5 * Math.expm1(89)));
+      expect(ulps(loss[8], kl(0, 1)), `${name} ${loss[8]}`).toBeLessThanOrEqual(2);
+    }
+  });
+});

@@ -156,7 +156,7 @@ export const calibrationKernels: CalibrationKernels = {
         const w = dm === 0 ? 0 : dm * rHalf; // never 0·Infinity
         const h = expm1MinusX(d);
         const kl = 0.5 * (h + w * w);
-        row += kl > 3.4028234663852886e38 ? Infinity : kl; // a per-element KL beyond float32 overflows, as in the kernels
+        row += kl; // in float64: a KL beyond float32 counts in 'sum' / 'mean' (the kernels do the same)
         const gm = dm === 0 ? 0 : w * rHalf;
         if (gMu) gMu[i] = g * gm;
         if (gMu2) gMu2[i] = -g * gm;
