@@ -269,7 +269,8 @@ static void gaussian(FuzzedDataProvider& in, const CalibrationKernels& k, const 
         double m1 = mu1[size_t(i)], l1 = lv1[size_t(i)], m2 = general ? mu2[size_t(i)] : 0.0, l2 = general ? lv2[size_t(i)] : 0.0;
         double d = l1 - l2, dm = m1 - m2, h = expm1_minus_x(d), w2 = dm == 0 ? 0.0 : dm * dm * std::exp(-l2);
         double sc = a.grad_scale, gm = dm == 0 ? 0.0 : sc * dm * std::exp(-l2);
-        double want[4] = {gm, sc * 0.5 * (d + h), -gm, -sc * 0.5 * (d + h + w2)};
+        const double em1 = std::expm1(d);
+        double want[4] = {gm, sc * 0.5 * em1, -gm, -sc * 0.5 * (em1 + w2)};
         double terms[4] = {std::fabs(gm), sc * 0.5 * (std::fabs(d) + h), std::fabs(gm), sc * 0.5 * (std::fabs(d) + h + w2)};
         for (int q = 0; q < (general ? 4 : 2); ++q) {
           const float got = g[q][size_t(i)], wf = float(want[q]);

@@ -423,6 +423,23 @@ describe(`gaussianKL with float32 intermediates near overflow (${TIER})`, () => 
     }
   });
 
+  test('gradLogVar for large |lv₁ − lv₂| is ½(e^d − 1), not the cancelled d + (e^d − 1 − d): gaussianKL([0], [−3e7]) gives −0.5 (was 0)', () => {
+    for (const [name, b] of backends) {
+      for (const lv of [-3e7, -(2 ** 24), -(2 ** 30), -1e20, -3e38, -60, -0.75, -0.4, 0.3, 0.6, 20]) {
+        const r = b.gaussianKL(f32([0]), f32([lv]), { reduction: 'sum' });
+        const want = Math.fround(0.5 * Math.expm1(Math.fround(lv)));
+        expect(ulps(r.gradLogVar![0], want), `${name} lv ${lv}: ${r.gradLogVar![0]} vs ${want}`).toBeLessThanOrEqual(4);
+        // the general form through lv₂ (d = −lv₂ large positive is the overflow side; here d = lv)
+        const g = b.gaussianKL(f32([0]), f32([lv]), f32([0]), f32([0]), { reduction: 'sum' });
+        expect(ulps(g.gradLogVar![0], want), `${name} general lv ${lv}`).toBeLessThanOrEqual(4);
+        expect(ulps(g.gradLogVar2![0], -want), `${name} general gradLogVar2 lv ${lv}`).toBeLessThanOrEqual(4);
+      }
+      const inf = b.gaussianKL(f32([0]), f32([-Infinity]), { reduction: 'sum' });
+      expect(inf.loss, name).toBe(Infinity);
+      expect(inf.gradLogVar![0], name).toBe(-0.5);
+    }
+  });
+
   test('neighbours: huge lanes at every position of rows of 1…40, NaN beside them, prior log-variances beyond ±80; native equals the reference', () => {
     const near = (a: ArrayLike<number>, e: ArrayLike<number>, what: string) => expectClose(a, e, { rel: 1e-5, abs: 1e-30 }, what);
     const same = (a: KL, e: KL, what: string) => {

@@ -160,8 +160,9 @@ export const calibrationKernels: CalibrationKernels = {
         const gm = dm === 0 ? 0 : w * rHalf;
         if (gMu) gMu[i] = g * gm;
         if (gMu2) gMu2[i] = -g * gm;
-        if (gLv) gLv[i] = g * 0.5 * (d + h);
-        if (gLv2) gLv2[i] = -g * 0.5 * (d + h + w * w);
+        const em1 = Math.expm1(d); // not d + h, which cancels for |d| beyond 2⁵³
+        if (gLv) gLv[i] = g * 0.5 * em1;
+        if (gLv2) gLv2[i] = -g * 0.5 * (em1 + w * w);
       }
       if (rowLoss) rowLoss[r] = row;
       sum += row;
