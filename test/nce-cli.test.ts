@@ -86,14 +86,17 @@ describe('word2vec command', () => {
     expect(outs[1].equals(outs[0])).toBe(true);
   });
 
-  test('pipelined on a text file: identical to --pipeline 0; the default follows --threads', async () => {
+  test('pipelined on a text file (long lines too): identical to --pipeline 0 and to the default', async () => {
     const f = join(dir, 'pipe.txt');
     const sent = ['the cat sat on the mat', 'the dog sat on the log', 'a cat and a dog ran'];
-    writeFileSync(f, Array.from({ length: 3000 }, (_, i) => sent[(i * 7) % 3]).join('\n'));
+    // Long lines too: a sentence is paired 1000 subsampled words at a time, and a batch may fill
+    // in the middle of one.
+    const long = Array.from({ length: 2600 }, (_, i) => sent[i % 3].split(' ')[i % 5]).join(' ');
+    writeFileSync(f, [...Array.from({ length: 3000 }, (_, i) => sent[(i * 7) % 3]), long, long].join('\n'));
     const outs: string[] = [];
     for (const extra of [['--pipeline', '0', '--threads', '2'], ['--pipeline', '1', '--threads', '1'], ['--threads', '2'], ['--pipeline', '--threads', '2']]) {
       const out = join(dir, 'pipe-f.txt');
-      const r = await run(['--train', f, '--output', out, '--size', '8', '--batch', '300', '--deterministic', '--quiet', ...extra]);
+      const r = await run(['--train', f, '--output', out, '--size', '8', '--batch', '300', '--sample', '0', '--deterministic', '--quiet', ...extra]);
       expect(r.code, r.err).toBe(0);
       outs.push(readFileSync(out, 'utf8'));
     }

@@ -310,9 +310,12 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
     const sn = o.sample * vocab.trainWords;
     for (let i = 0; i < V; i++) keep[i] = Math.min(1, (Math.sqrt(vocab.counts[i] / sn) + 1) * sn / vocab.counts[i]);
   }
-  // One pair buffer in both loops: skipGramStepAsync copies the pairs at the call (README,
-  // "Async"), so the next batch may be written into it while the step runs.
-  const B = o.batch, centre = new Int32Array(B), context = new Int32Array(B);
+  // Pairs are staged in one buffer: pairing a chunk of at most 1000 subsampled words adds at
+  // most 2·window pairs per word, and every full batch of B is handed over right after the
+  // chunk that filled it. skipGramStepAsync copies the pairs at the call (README, "Async calls
+  // and shared memory"), so the buffer may be refilled while the step runs.
+  const B = o.batch, cap = B + 2 * o.window * 1000;
+  const centre = new Int32Array(cap), context = new Int32Array(cap);
   let np = 0, batches = 0;
   const total = o.iter * vocab.trainWords;
   let done = 0, lossAvg = NaN, alpha = o.alpha, lastReport = 0;
@@ -341,11 +344,19 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
     alpha = Math.max(o.alpha * (1 - done / (total + 1)), o.alpha * 1e-4);
     opts.lr = alpha;
   };
+  // The first min(np, B) staged pairs: the batch handed over. (Only at the end is np < B.)
+  const batch = () => Math.min(np, B);
+  const shift = (m: number) => {
+    centre.copyWithin(0, m, np);
+    context.copyWithin(0, m, np);
+    np -= m;
+  };
   const flush = () => {
     if (np === 0) return;
     nextRate();
-    lossIn(skipGramStep(input, output, dim, centre.subarray(0, np), context.subarray(0, np), opts));
-    np = 0;
+    const m = batch();
+    lossIn(skipGramStep(input, output, dim, centre.subarray(0, m), context.subarray(0, m), opts));
+    shift(m);
   };
   // Pipelined: the step in flight (never rejects: a failure is kept in `failed` and rethrown on
   // the JS thread at the next hand-over, so no rejection goes unhandled while pairs are made).
@@ -360,15 +371,15 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
     if (np === 0) return;
     await settle(); // pipeline depth 1: the previous step ends before this one starts
     nextRate();
-    inflight = skipGramStepAsync(input, output, dim, centre.subarray(0, np), context.subarray(0, np), opts)
+    const m = batch();
+    inflight = skipGramStepAsync(input, output, dim, centre.subarray(0, m), context.subarray(0, m), opts)
       .then(lossIn, (e: unknown) => { failed = { error: e }; });
-    np = 0;
+    shift(m);
   };
   const sent = new Int32Array(1000);
   const W = o.window;
-  // Generators that stop at every full batch (np === B), so the caller can hand it over (and,
-  // pipelined, await the running step) and resume exactly where pair generation stopped.
-  function* pairs(n: number): Generator<void, void, void> {
+  // Every (context → centre) pair of word2vec.c's shrunk window over sent[0..n).
+  const pairs = (n: number) => {
     for (let i = 0; i < n; i++) {
       const b = rnd.next() % W, lo = Math.max(0, i - W + b), hi = Math.min(n - 1, i + W - b);
       const target = sent[i];
@@ -376,39 +387,64 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
         if (c === i) continue;
         centre[np] = sent[c];
         context[np] = target;
-        if (++np === B) yield;
+        np++;
       }
     }
-  }
-  function* trainSentence(ids: ArrayLike<number>): Generator<void, void, void> {
-    // Subsample, then every (context → centre) pair of word2vec.c's shrunk window.
-    let n = 0;
-    for (let i = 0; i < ids.length; i++) {
+  };
+  // Subsamples ids[from..] into `sent` and pairs every 1000 words and the sentence's end. Stops
+  // when a pairing stages a full batch, returning where to resume (ids.length once the sentence
+  // is done), so that the caller hands the batch over with `done` as it was when the batch
+  // filled: the learning rate is the same as if the step ran at the batch's last pair.
+  let ns = 0;
+  const subsample = (ids: ArrayLike<number>, from: number): number => {
+    for (let i = from; i < ids.length; i++) {
       const w = ids[i];
       if (w < 0) continue;
       done++;
       if (keep[w] < 1 && keep[w] < rnd.uniform()) continue;
-      sent[n++] = w;
-      if (n === sent.length) { yield* pairs(n); n = 0; }
+      sent[ns++] = w;
+      if (ns === sent.length) {
+        pairs(ns);
+        ns = 0;
+        if (np >= B) return i + 1;
+      }
     }
-    yield* pairs(n);
-  }
+    pairs(ns);
+    ns = 0;
+    return ids.length;
+  };
+  // Both loops make the same calls in the same order; the pipelined one awaits only at a full
+  // batch (a sentence that fills none costs no microtask).
+  const trainSync = (ids: ArrayLike<number>) => {
+    for (let at = 0; at < ids.length;) {
+      at = subsample(ids, at);
+      while (np >= B) flush();
+    }
+  };
   try {
     for (let it = 0; it < o.iter; it++) {
       if (corpus) {
         const remap = vocab.map as Int32Array;
-        const ids = new Int32Array(24);
+        const buf = new Int32Array(24);
         for (const s of corpus.sentences()) {
-          for (let i = 0; i < s.length; i++) ids[i] = remap[s[i]];
-          // (an await only at a full batch: a sentence that fills none costs no microtask)
-          if (pipelined) { for (const _ of trainSentence(ids.subarray(0, s.length))) await flushAsync(); } else for (const _ of trainSentence(ids.subarray(0, s.length))) flush();
+          for (let i = 0; i < s.length; i++) buf[i] = remap[s[i]];
+          const ids = buf.subarray(0, s.length);
+          if (!pipelined) { trainSync(ids); continue; }
+          for (let at = 0; at < ids.length;) {
+            at = subsample(ids, at);
+            while (np >= B) await flushAsync();
+          }
         }
       } else {
         const map = vocab.map as Map<string, number>;
         for await (const s of fileSentences(o.train!, o.lowercase)) {
           const ids = new Int32Array(s.length);
           for (let i = 0; i < s.length; i++) ids[i] = map.get(s[i]) ?? -1;
-          if (pipelined) { for (const _ of trainSentence(ids)) await flushAsync(); } else for (const _ of trainSentence(ids)) flush();
+          if (!pipelined) { trainSync(ids); continue; }
+          for (let at = 0; at < ids.length;) {
+            at = subsample(ids, at);
+            while (np >= B) await flushAsync();
+          }
         }
       }
     }
