@@ -293,7 +293,9 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
   // Pipelined (README, "NCE performance"): while batch n's step runs off the JS thread
   // (skipGramStepAsync), the JS thread subsamples and pairs batch n + 1; at most one step is in
   // flight and steps run one after another, in the same order, with the same learning rates and
-  // Rng draws as the synchronous loop, so the tables come out the same. The tables live in a
+  // Rng draws as the synchronous loop, so the tables come out the same bytes whenever the step
+  // itself is reproducible: 'deterministic' mode, or 'hogwild' on one thread (with several,
+  // hogwild threads race on the tables in either loop). The tables live in a
   // SharedArrayBuffer, which the async step updates in place (a plain buffer would be copied
   // whole at every call and written back whole at completion).
   const pipelined = o.pipeline ?? threads > 1;
@@ -337,8 +339,8 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
     lossAvg = Number.isNaN(lossAvg) ? l : 0.95 * lossAvg + 0.05 * l;
     report(false);
   };
-  // The learning rate of a batch is fixed when its last pair is generated (word2vec.c's linear
-  // decay by words seen), in both loops.
+  // The learning rate of a batch follows the words seen when the chunk that filled it was
+  // paired (word2vec.c's linear decay by words seen), in both loops.
   const nextRate = () => {
     hooks.onBatch?.(batches++);
     alpha = Math.max(o.alpha * (1 - done / (total + 1)), o.alpha * 1e-4);
