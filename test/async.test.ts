@@ -417,6 +417,28 @@ describe.each([['lk', lk], ['reference', ref]] as const)('%s NCE and decoding as
     }
   });
 
+  test.each(['deterministic', 'hogwild'] as const)('skipGramStepAsync (%s): SharedArrayBuffer tables are stepped in place, never copied', async (mode) => {
+    const opts = () => ({ sampler: sampler(), negatives: 3, lr: 0.05, seed: 9, mode });
+    const want = tables();
+    const wl = m.skipGramStep(want.input, want.output, dim, centre, context, opts());
+    const t = tables();
+    const shared = (a: Float32Array) => {
+      const s = new Float32Array(new SharedArrayBuffer(a.byteLength));
+      s.set(a);
+      return s;
+    };
+    const input = shared(t.input), output = shared(t.output);
+    const p = m.skipGramStepAsync(input, output, dim, centre, context, opts());
+    // Row 6 is no centre word: the step never writes it. A copy of the table written back at
+    // completion would undo this write; in place, it stays.
+    input.fill(7, 6 * dim, 7 * dim);
+    expect(await p).toBe(wl);
+    const w = want.input.slice();
+    w.fill(7, 6 * dim, 7 * dim);
+    same(input, w);
+    same(output, want.output);
+  });
+
   test('sampleNextAsync', async () => {
     const o = { temperature: 0.9, topK: 20, topP: 0.95, repetitionPenalty: 1.2, previousTokens: [[1, 2], [], [36, 5, 5]], seed: 4 };
     const want = m.sampleNext(X, cols, { ...o, topLogProbs: 2 });

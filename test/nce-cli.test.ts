@@ -1,18 +1,18 @@
 // `logitkit word2vec`: trains on a file and on the synthetic corpus, round-trips its text and
 // binary formats, answers queries, and turns bad input into one line and a non-zero status.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main, readVectors, topicScore } from '../lib/cli/word2vec.js';
+import { main, readVectors, topicScore, type TrainHooks } from '../lib/cli/word2vec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lk-w2v-'));
 
-async function run(args: string[], tty = false): Promise<{ code: number; out: string; err: string }> {
+async function run(args: string[], tty = false, hooks: TrainHooks = {}): Promise<{ code: number; out: string; err: string }> {
   let out = '', err = '';
   const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: tty } };
-  const code = await main(args, io);
+  const code = await main(args, io, hooks);
   return { code, out, err };
 }
 
@@ -62,8 +62,61 @@ describe('word2vec command', () => {
     expect(v.words).toHaveLength(6);
   });
 
+  // --pipeline 1 prepares batch n + 1 while batch n's step runs off the JS thread; the steps
+  // are the same calls in the same order, so the vectors are the same bytes. With
+  // --deterministic that holds for any --threads; without it (hogwild) only on one thread:
+  // several threads race on the tables in either loop.
+  const synth = ['--synthetic', '60000', '--topics', '8', '--vocab', '300', '--size', '16', '--batch', '500', '--seed', '5', '--quiet', '-binary', '1'];
+  test.each([
+    ['--deterministic, 2 threads', ['--deterministic', '--threads', '2']],
+    ['--deterministic, NCE, 1 thread', ['--deterministic', '--nce', '--threads', '1']],
+    ['hogwild, 1 thread', ['--threads', '1', '--iter', '2']],
+  ])('pipelined and synchronous loops write identical vectors: %s', async (_what, extra) => {
+    const outs: Buffer[] = [];
+    let batches = -1;
+    for (const p of ['0', '1']) {
+      const f = join(dir, `pipe${p}.bin`);
+      let n = 0;
+      const r = await run([...synth, ...extra, '--pipeline', p, '--output', f], false, { onBatch: (i) => { expect(i).toBe(n); n = i + 1; } });
+      expect(r.code, r.err).toBe(0);
+      outs.push(readFileSync(f));
+      if (batches < 0) batches = n; else expect(n).toBe(batches);
+    }
+    expect(batches).toBeGreaterThan(20);
+    expect(outs[1].equals(outs[0])).toBe(true);
+  });
+
+  test('pipelined on a text file (long lines too): identical to --pipeline 0 and to the default', async () => {
+    const f = join(dir, 'pipe.txt');
+    const sent = ['the cat sat on the mat', 'the dog sat on the log', 'a cat and a dog ran'];
+    // Long lines too: a sentence is paired 1000 subsampled words at a time, and a batch may fill
+    // in the middle of one.
+    const long = Array.from({ length: 2600 }, (_, i) => sent[i % 3].split(' ')[i % 5]).join(' ');
+    writeFileSync(f, [...Array.from({ length: 3000 }, (_, i) => sent[(i * 7) % 3]), long, long].join('\n'));
+    const outs: string[] = [];
+    for (const extra of [['--pipeline', '0', '--threads', '2'], ['--pipeline', '1', '--threads', '1'], ['--threads', '2'], ['--pipeline', '--threads', '2']]) {
+      const out = join(dir, 'pipe-f.txt');
+      const r = await run(['--train', f, '--output', out, '--size', '8', '--batch', '300', '--sample', '0', '--deterministic', '--quiet', ...extra]);
+      expect(r.code, r.err).toBe(0);
+      outs.push(readFileSync(out, 'utf8'));
+    }
+    expect(outs.every((o) => o === outs[0])).toBe(true);
+  });
+
+  test.each(['0', '1'])('--pipeline %s: a file that vanishes between passes → one line, non-zero status', async (p) => {
+    const f = join(dir, `gone${p}.txt`);
+    writeFileSync(f, Array.from({ length: 2000 }, (_, i) => `w${i % 17} w${i % 5} w${i % 11}`).join('\n'));
+    const r = await run(['--train', f, '--iter', '2', '--size', '8', '--batch', '200', '--threads', '2', '--pipeline', p],
+      false, { onBatch: (i) => { if (i === 0) unlinkSync(f); } });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^logitkit word2vec: [^\n]*gone\d\.txt: cannot read it \(ENOENT[^\n]*\n$/);
+  });
+
   const bad: [string, string[], RegExp][] = [
     ['a missing file', ['--train', join(dir, 'nope.txt')], /nope\.txt: no such file/],
+    ['a missing file, pipelined', ['--train', join(dir, 'nope.txt'), '--threads', '2', '--pipeline', '1'], /nope\.txt: no such file/],
+    ['a directory, not pipelined', ['--train', dir, '--threads', '2', '--pipeline', '0'], /not a regular file/],
+    ['--pipeline 2', ['--synthetic', '1000', '--pipeline', '2'], /unexpected argument '2'/],
     ['a directory', ['--train', dir], /not a regular file/],
     ['an empty corpus', ['--train', join(dir, 'empty.txt')], /corpus is empty/],
     ['min-count empties the vocabulary', ['--train', join(dir, 'small.txt'), '--min-count', '100'], /no word occurs at least --min-count 100 times/],

@@ -4,7 +4,7 @@
 // queries. Everything here is plain TypeScript over the public API: the kernel does the work.
 import { closeSync, createReadStream, createWriteStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { AliasSampler, backend, Rng, setThreads, skipGramStep, unigramNoise } from '../index.js';
+import { AliasSampler, backend, Rng, setThreads, skipGramStep, skipGramStepAsync, unigramNoise } from '../index.js';
 
 /** An error the command prints as one line (no stack trace) before exiting non-zero. */
 export class CliError extends Error {}
@@ -32,6 +32,8 @@ export interface Word2VecOptions {
   lowercase: boolean;
   batch: number;
   deterministic: boolean;
+  /** Overlap the next batch's preparation with the running step (default: when threads > 1). */
+  pipeline?: boolean;
   quiet: boolean;
   query?: string;
   writeCorpus?: string;
@@ -57,6 +59,7 @@ options (word2vec.c's names and defaults where they overlap; one or two dashes):
   --threads N         threads (all cores)               --seed N     random seed (1)
   --lowercase         lowercase tokens                  --batch N    pairs per kernel call (16384)
   --deterministic     reproducible minibatch steps (bit-identical for any --threads)
+  --pipeline 0|1      prepare the next batch while the step runs (default 1 when --threads > 1)
   --quiet             no progress line                  --score      print the planted-topic score
   --query FILE        nearest neighbours by cosine of each word that follows (--top N, 10);
                       with --score and no words: the planted-topic score of FILE's vectors
@@ -78,6 +81,7 @@ const NUM: Record<string, [keyof Word2VecOptions, number, number, boolean]> = {
 };
 const FLAGS: Record<string, keyof Word2VecOptions> = {
   binary: 'binary', nce: 'nce', lowercase: 'lowercase', deterministic: 'deterministic', quiet: 'quiet', score: 'score',
+  pipeline: 'pipeline',
 };
 
 export function parseArgs(argv: string[]): Word2VecOptions {
@@ -184,7 +188,15 @@ export class SyntheticCorpus {
 async function* fileSentences(path: string, lowercase: boolean): AsyncGenerator<string[]> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let rest = '';
-  for await (const chunk of stream as AsyncIterable<string>) {
+  // A file that vanishes or fails between passes is one error line, not an internal error.
+  const chunks = (async function* () {
+    try {
+      yield* stream as AsyncIterable<string>;
+    } catch (e) {
+      throw new CliError(`${path}: cannot read it (${String((e as Error).message).split(',')[0]})`);
+    }
+  })();
+  for await (const chunk of chunks) {
     const text = rest + chunk;
     const cut = text.lastIndexOf('\n');
     if (cut < 0) { rest = text; continue; }
@@ -262,7 +274,12 @@ function fmtTime(s: number): string {
   return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}`;
 }
 
-export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus | null = null): Promise<TrainResult> {
+/** Test hooks: `onBatch(n)` runs on the JS thread as batch n (from 0) is handed to the step. */
+export interface TrainHooks {
+  onBatch?(n: number): void;
+}
+
+export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus | null = null, hooks: TrainHooks = {}): Promise<TrainResult> {
   if (!corpus && o.synthetic === undefined) {
     if (!o.train) throw new CliError('give --train FILE, --synthetic N or --query FILE (see --help)');
     if (!existsSync(o.train)) throw new CliError(`${o.train}: no such file`);
@@ -273,8 +290,18 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
   setThreads(threads);
   const vocab = await scanVocab(o, corpus);
   const V = vocab.words.length, dim = o.size;
+  // Pipelined (README, "NCE performance"): while batch n's step runs off the JS thread
+  // (skipGramStepAsync), the JS thread subsamples and pairs batch n + 1; at most one step is in
+  // flight and steps run one after another, in the same order, with the same learning rates and
+  // Rng draws as the synchronous loop, so the tables come out the same bytes whenever the step
+  // itself is reproducible: 'deterministic' mode, or 'hogwild' on one thread (with several,
+  // hogwild threads race on the tables in either loop). The tables live in a
+  // SharedArrayBuffer, which the async step updates in place (a plain buffer would be copied
+  // whole at every call and written back whole at completion).
+  const pipelined = o.pipeline ?? threads > 1;
+  const table = (n: number) => (pipelined ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
   // word2vec.c's initialisation: input rows uniform in ±0.5/dim, output rows zero.
-  const input = new Float32Array(V * dim), output = new Float32Array(V * dim);
+  const input = table(V * dim), output = table(V * dim);
   const init = new XorShift(o.seed);
   for (let i = 0; i < input.length; i++) input[i] = (init.uniform() - 0.5) / dim;
   const sampler = new AliasSampler(unigramNoise(vocab.counts, 0.75));
@@ -285,8 +312,13 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
     const sn = o.sample * vocab.trainWords;
     for (let i = 0; i < V; i++) keep[i] = Math.min(1, (Math.sqrt(vocab.counts[i] / sn) + 1) * sn / vocab.counts[i]);
   }
-  const B = o.batch, centre = new Int32Array(B), context = new Int32Array(B);
-  let np = 0;
+  // Pairs are staged in one buffer: pairing a chunk of at most 1000 subsampled words adds at
+  // most 2·window pairs per word, and every full batch of B is handed over right after the
+  // chunk that filled it. skipGramStepAsync copies the pairs at the call (README, "Async calls
+  // and shared memory"), so the buffer may be refilled while the step runs.
+  const B = o.batch, cap = B + 2 * o.window * 1000;
+  const centre = new Int32Array(cap), context = new Int32Array(cap);
+  let np = 0, batches = 0;
   const total = o.iter * vocab.trainWords;
   let done = 0, lossAvg = NaN, alpha = o.alpha, lastReport = 0;
   const t0 = performance.now();
@@ -303,30 +335,52 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
   };
   const opts = { sampler, negatives: o.negative, objective: o.nce ? 'nce' as const : 'negative-sampling' as const,
     mode: o.deterministic ? 'deterministic' as const : 'hogwild' as const, rng, lr: alpha };
-  const flush = () => {
-    if (np === 0) return;
+  const lossIn = (l: number) => {
+    lossAvg = Number.isNaN(lossAvg) ? l : 0.95 * lossAvg + 0.05 * l;
+    report(false);
+  };
+  // The learning rate of a batch follows the words seen when the chunk that filled it was
+  // paired (word2vec.c's linear decay by words seen), in both loops.
+  const nextRate = () => {
+    hooks.onBatch?.(batches++);
     alpha = Math.max(o.alpha * (1 - done / (total + 1)), o.alpha * 1e-4);
     opts.lr = alpha;
-    const l = skipGramStep(input, output, dim, centre.subarray(0, np), context.subarray(0, np), opts);
-    lossAvg = Number.isNaN(lossAvg) ? l : 0.95 * lossAvg + 0.05 * l;
-    np = 0;
-    report(false);
+  };
+  // The first min(np, B) staged pairs: the batch handed over. (Only at the end is np < B.)
+  const batch = () => Math.min(np, B);
+  const shift = (m: number) => {
+    centre.copyWithin(0, m, np);
+    context.copyWithin(0, m, np);
+    np -= m;
+  };
+  const flush = () => {
+    if (np === 0) return;
+    nextRate();
+    const m = batch();
+    lossIn(skipGramStep(input, output, dim, centre.subarray(0, m), context.subarray(0, m), opts));
+    shift(m);
+  };
+  // Pipelined: the step in flight (never rejects: a failure is kept in `failed` and rethrown on
+  // the JS thread at the next hand-over, so no rejection goes unhandled while pairs are made).
+  let inflight: Promise<void> | null = null;
+  let failed: { error: unknown } | null = null;
+  const settle = async () => {
+    if (inflight) await inflight;
+    inflight = null;
+    if (failed) throw failed.error;
+  };
+  const flushAsync = async () => {
+    if (np === 0) return;
+    await settle(); // pipeline depth 1: the previous step ends before this one starts
+    nextRate();
+    const m = batch();
+    inflight = skipGramStepAsync(input, output, dim, centre.subarray(0, m), context.subarray(0, m), opts)
+      .then(lossIn, (e: unknown) => { failed = { error: e }; });
+    shift(m);
   };
   const sent = new Int32Array(1000);
   const W = o.window;
-  const trainSentence = (ids: ArrayLike<number>) => {
-    // Subsample, then every (context → centre) pair of word2vec.c's shrunk window.
-    let n = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const w = ids[i];
-      if (w < 0) continue;
-      done++;
-      if (keep[w] < 1 && keep[w] < rnd.uniform()) continue;
-      sent[n++] = w;
-      if (n === sent.length) { pairs(n); n = 0; }
-    }
-    pairs(n);
-  };
+  // Every (context → centre) pair of word2vec.c's shrunk window over sent[0..n).
   const pairs = (n: number) => {
     for (let i = 0; i < n; i++) {
       const b = rnd.next() % W, lo = Math.max(0, i - W + b), hi = Math.min(n - 1, i + W - b);
@@ -335,28 +389,72 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
         if (c === i) continue;
         centre[np] = sent[c];
         context[np] = target;
-        if (++np === B) flush();
+        np++;
       }
     }
   };
-  for (let it = 0; it < o.iter; it++) {
-    if (corpus) {
-      const remap = vocab.map as Int32Array;
-      const ids = new Int32Array(24);
-      for (const s of corpus.sentences()) {
-        for (let i = 0; i < s.length; i++) ids[i] = remap[s[i]];
-        trainSentence(ids.subarray(0, s.length));
-      }
-    } else {
-      const map = vocab.map as Map<string, number>;
-      for await (const s of fileSentences(o.train!, o.lowercase)) {
-        const ids = new Int32Array(s.length);
-        for (let i = 0; i < s.length; i++) ids[i] = map.get(s[i]) ?? -1;
-        trainSentence(ids);
+  // Subsamples ids[from..] into `sent` and pairs every 1000 words and the sentence's end. Stops
+  // when a pairing stages a full batch, returning where to resume (ids.length once the sentence
+  // is done), so that the caller hands the batch over with `done` as it was when the batch
+  // filled: the learning rate is the same as if the step ran at the batch's last pair.
+  let ns = 0;
+  const subsample = (ids: ArrayLike<number>, from: number): number => {
+    for (let i = from; i < ids.length; i++) {
+      const w = ids[i];
+      if (w < 0) continue;
+      done++;
+      if (keep[w] < 1 && keep[w] < rnd.uniform()) continue;
+      sent[ns++] = w;
+      if (ns === sent.length) {
+        pairs(ns);
+        ns = 0;
+        if (np >= B) return i + 1;
       }
     }
+    pairs(ns);
+    ns = 0;
+    return ids.length;
+  };
+  // Both loops make the same calls in the same order; the pipelined one awaits only at a full
+  // batch (a sentence that fills none costs no microtask).
+  const trainSync = (ids: ArrayLike<number>) => {
+    for (let at = 0; at < ids.length;) {
+      at = subsample(ids, at);
+      while (np >= B) flush();
+    }
+  };
+  try {
+    for (let it = 0; it < o.iter; it++) {
+      if (corpus) {
+        const remap = vocab.map as Int32Array;
+        const buf = new Int32Array(24);
+        for (const s of corpus.sentences()) {
+          for (let i = 0; i < s.length; i++) buf[i] = remap[s[i]];
+          const ids = buf.subarray(0, s.length);
+          if (!pipelined) { trainSync(ids); continue; }
+          for (let at = 0; at < ids.length;) {
+            at = subsample(ids, at);
+            while (np >= B) await flushAsync();
+          }
+        }
+      } else {
+        const map = vocab.map as Map<string, number>;
+        for await (const s of fileSentences(o.train!, o.lowercase)) {
+          const ids = new Int32Array(s.length);
+          for (let i = 0; i < s.length; i++) ids[i] = map.get(s[i]) ?? -1;
+          if (!pipelined) { trainSync(ids); continue; }
+          for (let at = 0; at < ids.length;) {
+            at = subsample(ids, at);
+            while (np >= B) await flushAsync();
+          }
+        }
+      }
+    }
+    if (pipelined) { await flushAsync(); await settle(); } else flush();
+  } finally {
+    // On an error, let the running step end before the tables are given up.
+    if (inflight) await inflight;
   }
-  flush();
   const seconds = (performance.now() - t0) / 1000;
   report(true);
   return { words: vocab.words, counts: vocab.counts, vectors: input, size: dim, seconds, wordsPerSecond: done / seconds, loss: lossAvg };
@@ -477,7 +575,7 @@ export function topicScore(words: string[], vectors: Float32Array, dim: number, 
 // ---- main ---------------------------------------------------------------------------------
 
 /** Runs the command; returns the exit status (errors are one line on stderr, never a stack trace). */
-export async function main(argv: string[], io: Io = process): Promise<number> {
+export async function main(argv: string[], io: Io = process, hooks: TrainHooks = {}): Promise<number> {
   try {
     const o = parseArgs(argv);
     if (o.query !== undefined) {
@@ -517,7 +615,7 @@ export async function main(argv: string[], io: Io = process): Promise<number> {
       // Fail before hours of training, not after.
       try { closeSync(openSync(o.output, 'w')); } catch (e) { throw new CliError(`${o.output}: ${(e as Error).message}`); }
     }
-    const r = await train(o, io);
+    const r = await train(o, io, null, hooks);
     if (o.output) await writeVectors(o.output, r.words, r.vectors, r.size, o.binary);
     if (!o.quiet) {
       io.stderr.write(`trained ${r.words.length} words × ${r.size} in ${r.seconds.toFixed(2)} s (${(r.wordsPerSecond / 1000).toFixed(1)}k words/s, ${backend().isa}, ${backend().threads} threads)\n`);
