@@ -320,8 +320,9 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
   const centre = new Int32Array(cap), context = new Int32Array(cap);
   let np = 0, batches = 0;
   const total = o.iter * vocab.trainWords;
-  let done = 0, lossAvg = NaN, alpha = o.alpha, lastReport = 0;
+  let done = 0, lossAvg = NaN, alpha = o.alpha;
   const t0 = performance.now();
+  let lastReport = t0; // the first line after one period of training, not at once
   const rnd = new XorShift(o.seed + 1);
   const tty = !!io.stderr.isTTY;
   const report = (final: boolean) => {
