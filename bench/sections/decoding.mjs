@@ -120,11 +120,13 @@ export default {
         // Top-p without top-k: the float64 index-order normaliser over the whole row, then a
         // window sized from its mass histogram (reported against argmax too).
         const rng = new ctx.lk.Rng(2);
-        await ctx.run(w, { label: 'logitkit sampleNext, top-p 0.95 alone (no top-k), same penalty', family: 'logitkit' },
-          () => ctx.lk.sampleNext(x, COLS, { temperature: 0.8, topP: 0.95, repetitionPenalty: 1.1, previousTokens: hist, rng, out }));
+        await ctx.run(w, { label: 'logitkit sampleNext 1T, top-p 0.95 alone (no top-k), same penalty', family: 'logitkit', threads: 1 },
+          () => ctx.lk.sampleNext(x, COLS, { temperature: 0.8, topP: 0.95, repetitionPenalty: 1.1, previousTokens: hist, rng, out }),
+          { setup: () => ctx.lk.setThreads?.(1), teardown: () => ctx.lk.setThreads?.(ctx.ALL) });
       }
-      await ctx.run(w, { label: 'logitkit argmax, same logits (one read pass)', family: 'baseline', peer: 'argmax' },
-        () => ctx.lk.argmax(x, COLS, { out }));
+      // One thread, like the sampleNext 1T rows it is the yardstick for.
+      await ctx.run(w, { label: 'logitkit argmax 1T, same logits (one read pass)', family: 'baseline', peer: 'argmax', threads: 1 },
+        () => ctx.lk.argmax(x, COLS, { out }), { setup: () => ctx.lk.setThreads?.(1), teardown: () => ctx.lk.setThreads?.(ctx.ALL) });
       await ctx.run(w, { label: 'plain JS (copy, penalty, 1/T, heap top-50, top-p, draw)', family: 'baseline', peer: 'plain JS' },
         () => plainSampleNext(x, COLS, hist), { engine: 'loop' });
       if (tjs) {
