@@ -330,6 +330,30 @@ describe(`row sums keep terms far below the largest (${TIER})`, () => {
     }
   });
 
+  test('calibration rows too: confidence and entropy of [0, −17 × 63], flat and one lane holding every term', () => {
+    // Σ exp(x − m) in the calibration kernels summed 64 terms a lane in float: confidence was
+    // exactly 1 on the scalar tier and the vector tiers' entropy up to 5.6 % off (a strided row).
+    const s = 1 + 63 * Math.exp(-17), conf = 1 / s;
+    const ent = Math.log(s) + (63 * 17 * Math.exp(-17)) / s; // H = log s − Σ d·e^d / s, d = −17
+    const rows: Float32Array[] = [];
+    for (const stride of [1, 8, 16]) {
+      const x = new Float32Array(64 * stride).fill(stride === 1 ? -17 : -Infinity);
+      x[0] = 0;
+      for (let k = 1; k < 64; k++) x[k * stride] = -17;
+      rows.push(x);
+    }
+    for (const [name, b] of backends) {
+      for (const x of rows) {
+        const exact = name === 'reference' || TIER === 'scalar' || TIER === 'js';
+        const c = b.confidence(x, x.length).confidence[0];
+        expect(ulps(c, conf), `${name} cols ${x.length} confidence ${c} vs ${conf}`).toBeLessThanOrEqual(exact ? 2 : 8);
+        const h = b.entropy(x, x.length)[0];
+        // the vector tiers: a few ulp of s (8 terms a lane in float), absolute
+        expect(Math.abs(h - ent), `${name} cols ${x.length} entropy ${h} vs ${ent}`).toBeLessThanOrEqual(exact ? 1e-6 * ent : 8 * 2 ** -24);
+      }
+    }
+  });
+
   test('neighbours: 200 and 4100 columns (across the flush and the block), a dominant term every 8 and 16 columns', () => {
     const cases: Float32Array[] = [];
     for (const cols of [200, 4100]) {
