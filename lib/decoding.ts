@@ -229,8 +229,9 @@ function flatBans(perRow: Int32Array[]): { ids: Int32Array; off: Int32Array } {
 function bannedOf(v: unknown, rows: number, cols: number, fn: string): { ids: Int32Array; off: Int32Array | null } {
   if (v === undefined) return { ids: EMPTY_I32, off: null };
   const name = `${fn}: options.bannedTokens`;
-  if (Array.isArray(v) && v.some((e) => typeof e !== 'number')) {
-    // One list per row (an array of numbers is the shared form).
+  if (Array.isArray(v) && v.some((e) => e === null || e === undefined || Array.isArray(e) || ArrayBuffer.isView(e))) {
+    // One list per row: an element that is itself a list (or null / undefined for none). Any
+    // other array is the shared form, whose elements banList checks one by one.
     if (v.length !== rows) throw rangeError(`${name}.length = ${v.length} is out of range: expected rows = ${rows}`);
     return flatBans(v.map((b, r) => (b === undefined || b === null ? EMPTY_I32 : banList(b, cols, `${name}[${r}]`))));
   }

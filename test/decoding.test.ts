@@ -350,6 +350,8 @@ describe('per-row logitBias and bannedTokens', () => {
     expectError(fn({ seed: 1, logitBias: { tokens: [9], values: [1], offsets: [0, 0, 0, 1] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias.tokens\[0\] = 9/);
     expectError(fn({ seed: 1, bannedTokens: [[0], [1, 4], []] }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /bannedTokens\[1\]\[1\] = 4 is out of range/);
     expectError(fn({ seed: 1, bannedTokens: [[0], []] }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /bannedTokens.length = 2.*rows = 3/);
+    // a shared list with a stray non-number is the shared form with a bad element, not a per-row list
+    expectError(fn({ seed: 1, bannedTokens: [1, 'a'] as unknown as number[] }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /bannedTokens\[1\] must be a number, received string/);
     expectError(fn({ seed: 1, bannedTokens: [[0], 1, []] }), TypeError, 'ERR_LOGITKIT_INVALID_ARG_TYPE', /bannedTokens\[1\]/);
     expectError(fn({ seed: 1, bannedTokens: { tokens: [0, 5], offsets: [0, 1, 2, 2] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /bannedTokens row 1: tokens\[1\] = 5/);
     expectError(fn({ seed: 1, bannedTokens: { tokens: [0], offsets: [0, 1, 1] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /bannedTokens.offsets.length/);

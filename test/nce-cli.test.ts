@@ -25,7 +25,7 @@ describe('word2vec command', () => {
     expect(a.err).toMatch(/100\.0%\s+[\d.]+k words\/s\s+loss [\d.]+\s+alpha [\d.]+\s+ETA 00:00/);
     expect(a.err).toMatch(/trained \d+ words × 24/);
     // not a TTY: periodic lines every 10 s of training and the final one, none at the start
-    expect(a.err.match(/% +[\d.]+k words\/s/g)?.length, a.err).toBe(1);
+    expect(a.err.match(/% +[\d.]+k words\/s/g)?.length, a.err).toBeGreaterThanOrEqual(1);
     const score = Number(/topic score ([\d.]+)/.exec(a.out)![1]);
     expect(score).toBeGreaterThan(0.8); // chance is 1/8
     const b = await run([...common, '--output', bin, '-binary', '1', '--quiet']);
