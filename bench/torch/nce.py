@@ -36,6 +36,18 @@ def nce_loss(t, torch):
     return lambda: torch.autograd.grad(F.softplus((s - off) * sign).sum() / rows, s)
 
 
+def _pairs(torch, g, V, B, k):
+    """The unigram^0.75 noise distribution, B (centre, context) pairs drawn from it, and the
+    sign pattern (−1 for the data column) shared by both step variants."""
+    q = 1.0 / torch.arange(1, V + 1, dtype=torch.float64) ** 0.75
+    q = (q / q.sum()).float()
+    centre = torch.multinomial(q, B, replacement=True, generator=g)
+    context = torch.multinomial(q, B, replacement=True, generator=g)
+    sign = torch.ones(1 + k)
+    sign[0] = -1
+    return q, centre, context, sign
+
+
 def nce_step_manual(t, torch):
     """The same step without autograd: index_select the rows, bmm for the scores, the closed-form
     gradient (sigmoid), bmm / broadcasting for the row gradients and index_add_ into the tables
@@ -45,12 +57,7 @@ def nce_step_manual(t, torch):
     V, dim, B, k = t["V"], t["dim"], t["B"], t["k"]
     win = (torch.rand(V, dim, generator=g) - 0.5) / dim
     wout = torch.zeros(V, dim)
-    q = 1.0 / torch.arange(1, V + 1, dtype=torch.float64) ** 0.75
-    q = (q / q.sum()).float()
-    centre = torch.multinomial(q, B, replacement=True, generator=g)
-    context = torch.multinomial(q, B, replacement=True, generator=g)
-    sign = torch.ones(1 + k)
-    sign[0] = -1
+    q, centre, context, sign = _pairs(torch, g, V, B, k)
     lr = 0.025
 
     def step():
@@ -83,12 +90,7 @@ def nce_step(t, torch):
     with torch.no_grad():
         emb_in.weight.uniform_(-0.5 / dim, 0.5 / dim)
         emb_out.weight.zero_()
-    q = 1.0 / torch.arange(1, V + 1, dtype=torch.float64) ** 0.75
-    q = (q / q.sum()).float()
-    centre = torch.multinomial(q, B, replacement=True, generator=g)
-    context = torch.multinomial(q, B, replacement=True, generator=g)
-    sign = torch.ones(1 + k)
-    sign[0] = -1
+    q, centre, context, sign = _pairs(torch, g, V, B, k)
     opt = torch.optim.SGD(list(emb_in.parameters()) + list(emb_out.parameters()), lr=0.025)
 
     def step():
