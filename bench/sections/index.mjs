@@ -2,6 +2,7 @@
 // module (bench/README.md, "Adding a section"); adding one is adding its file and one line here.
 import bandwidth from './bandwidth.mjs';
 import logsoftmax from './logsoftmax.mjs';
+import softmax from './softmax.mjs';
 import ce from './ce.mjs';
 import gumbel from './gumbel.mjs';
 import sample from './sample.mjs';
@@ -14,6 +15,7 @@ import decoding from './decoding.mjs';
 export default [
   bandwidth,
   logsoftmax,
+  softmax,
   ce,
   gumbel,
   sample,
