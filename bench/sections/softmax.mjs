@@ -3,7 +3,7 @@ import { SHAPES } from './logsoftmax.mjs';
 
 export default {
   id: 'softmax',
-  torchPy: 'softmax.py',
+  torchPy: 'logsoftmax.py', // its softmax kind
   torchTasks(ctx) {
     const t = [];
     for (const [rows, cols] of SHAPES) for (const threads of [1, ctx.ALL]) t.push({ id: `softmax-${rows}x${cols}-${threads}`, kind: 'softmax', rows, cols, threads });
