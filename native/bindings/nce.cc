@@ -65,12 +65,13 @@ struct NceLossJob {
   void run() {
     std::vector<double> loss(static_cast<size_t>(rows));
     auto fn = lk_dispatch().nce.nce_loss;
-    // Each element costs about 0.7 ns (an exp, two divides, a polynomial), and waking the pool
-    // about 20 µs on a 2-vCPU VM: below 128k elements (about 90 µs on one thread) two threads
-    // were slower than one (4096 × 21: 74 vs 68 µs; 1024 × 21: 37 vs 18 µs), so the call stays on
-    // the calling thread; above it, chunks of 16k elements balance the threads.
-    const int64_t elems = rows * cols, per = (16384 + cols - 1) / (cols > 0 ? cols : 1);
-    lk_parallel_for(rows, elems < (int64_t(1) << 17) ? (rows > 0 ? rows : 1) : per, [&](int64_t r0, int64_t r1) {
+    // Each element costs about 0.7 ns (an exp, two divides, a polynomial). With the pool's
+    // workers spinning between calls (native/pool.cc), a hand-off costs about a microsecond, and
+    // two threads won from about 16k elements (2-vCPU AMD EPYC Zen 4: 1024 × 21 16.3 → 11.1 µs,
+    // 4096 × 21 61.0 → 35.5 µs); when it cost a futex wake (≈ 20 µs) the cut-over was 128k. Below
+    // it the call stays on the calling thread; above it, chunks of 8k elements balance the threads.
+    const int64_t elems = rows * cols, per = (8192 + cols - 1) / (cols > 0 ? cols : 1);
+    lk_parallel_for(rows, elems < (int64_t(1) << 14) ? (rows > 0 ? rows : 1) : per, [&](int64_t r0, int64_t r1) {
       fn(s.data + r0 * cols, lq.data ? lq.data + r0 * cols : nullptr, logk, r1 - r0, cols, scale,
          grad.data ? grad.data + r0 * cols : nullptr, loss.data() + r0);
     });
