@@ -78,6 +78,16 @@ export function backend(): BackendInfo {
 }
 
 /**
+ * Internal (not exported by the package): how long the native pool's idle threads poll for work
+ * before they sleep, in µs (`LOGITKIT_SPIN_US`, README; −1 restores that default). The word2vec
+ * trainer sets 0 while its JS thread prepares batches beside the running step, where polling
+ * takes a core from it.
+ */
+export function setPoolSpin(microseconds: number): void {
+  native?.setSpin?.(microseconds);
+}
+
+/**
  * Threads for large native calls (default: the cores available to this process). Results are
  * bit-identical for any thread count; small inputs always run on the calling thread.
  * @param n Thread count, an integer in [1, 1024].

@@ -42,6 +42,15 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The pool's polling window (native/pool.cc): lib/cli/word2vec.ts turns it off while its JS
+// thread prepares batches beside a running step (more busy threads than cores).
+Napi::Value SetSpin(const Napi::CallbackInfo& info) {
+  const double us = lk::number(info, 0, "microseconds");
+  lk::require(info, us >= -1 && us <= 100000, "microseconds must be in [-1, 100000]");
+  lk_pool_set_spin_us(int64_t(us));
+  return info.Env().Undefined();
+}
+
 // Fresh outputs (lib/alloc.ts) are uninitialised malloc memory; a large one is usually a fresh
 // mapping whose first write takes one page fault per 4 KB (4096 for a 16 MB output: as much
 // time as the kernel itself). Asking for transparent huge pages on the 2 MB-aligned interior
@@ -103,6 +112,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("abiVersion", Napi::Number::New(env, 2));  // lib/native.ts ABI_VERSION
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  exports.Set("setSpin", Napi::Function::New(env, SetSpin, "setSpin"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("keepLargeBlocks", Napi::Function::New(env, KeepLargeBlocks, "keepLargeBlocks"));
 #define LK_FAMILY(name, Struct, TABLE) lk::register_##name(env, exports);

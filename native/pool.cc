@@ -19,27 +19,31 @@ namespace {
 // (AMD EPYC Zen 4), so argmax of 128 × 1000 took 28.6 µs on 2 threads against 15.0 µs on one,
 // and 2 threads lost on most calls under ~100 µs. So both sides spin briefly before sleeping:
 // a worker polls for the next job for 200 µs after each one (a loop of calls finds it
-// awake), and the calling thread polls for the workers' completion a while longer before
-// waiting on the condition variable. Spinning is bounded in time, so an idle pool sleeps
+// awake), and the calling thread polls for the workers' completion as long before waiting on
+// the condition variable. Spinning is bounded in time, so an idle pool sleeps
 // within a fraction of a millisecond, and nothing else changes: the same ranges run (results
 // never depend on the split; README, "Backends and environment variables").
-// LOGITKIT_SPIN_US=<µs> (an integer in [0, 100000], read once) sets the workers' window; the
-// caller's is ten times it, and 0 turns spinning off (the condition variables alone).
-struct SpinLimits {
-  std::chrono::microseconds worker{200}, caller{2000};
-  SpinLimits() {
-    const char* v = std::getenv("LOGITKIT_SPIN_US");
-    if (!v || !*v) return;
-    char* end = nullptr;
-    const long us = std::strtol(v, &end, 10);
-    if (*end != '\0' || us < 0 || us > 100000) return;  // not a valid value: the default
-    worker = std::chrono::microseconds(us);
-    caller = std::chrono::microseconds(10 * us);
+// LOGITKIT_SPIN_US=<µs> (an integer in [0, 100000], read at the first parallel call) or
+// lk_pool_set_spin_us sets both windows; 0 turns spinning off (the condition variables alone). The caller's window is kept as short as the
+// workers': a longer one (2 ms) gained nothing measurable and, when the pool shares the cores
+// with other busy threads (a trainer preparing its next batch on the JS thread), burns the
+// time those threads could have run in.
+// The window in microseconds: −1 until first read from the environment (or set).
+std::atomic<int64_t> g_spin_us{-1};
+std::chrono::microseconds spin_window() {
+  int64_t us = g_spin_us.load(std::memory_order_relaxed);
+  if (us < 0) {
+    int64_t v = 200;
+    if (const char* e = std::getenv("LOGITKIT_SPIN_US"); e && *e) {
+      char* end = nullptr;
+      const long n = std::strtol(e, &end, 10);
+      if (*end == '\0' && n >= 0 && n <= 100000) v = n;  // anything else: the default
+    }
+    int64_t unset = -1;
+    g_spin_us.compare_exchange_strong(unset, v, std::memory_order_relaxed);
+    us = g_spin_us.load(std::memory_order_relaxed);
   }
-};
-const SpinLimits& spin_limits() {
-  static const SpinLimits s;
-  return s;
+  return std::chrono::microseconds(us);
 }
 
 inline void cpu_relax() {
@@ -117,7 +121,7 @@ class Pool {
     }
     cv_.notify_all();
     work();
-    if (spin_until([this] { return job_.active.load(std::memory_order_acquire) == 0; }, spin_limits().caller)) return;
+    if (spin_until([this] { return job_.active.load(std::memory_order_acquire) == 0; }, spin_window())) return;
     std::unique_lock<std::mutex> lk(mu_);
     done_cv_.wait(lk, [this] { return job_.active.load() == 0; });
   }
@@ -134,7 +138,7 @@ class Pool {
 
   void loop(uint64_t seen) {
     for (;;) {
-      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; }, spin_limits().worker);
+      spin_until([&] { return generation_.load(std::memory_order_acquire) != seen; }, spin_window());
       {
         std::unique_lock<std::mutex> lk(mu_);
         cv_.wait(lk, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
@@ -167,6 +171,7 @@ Pool& pool() {
 
 }  // namespace
 
+void lk_pool_set_spin_us(int64_t us) { g_spin_us.store(us < 0 ? -1 : us > 100000 ? 100000 : us); }
 void lk_pool_set_threads(int n) { pool().resize(n < 1 ? 1 : n); }
 int lk_pool_threads() { return pool().threads(); }
 void lk_parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
