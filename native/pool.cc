@@ -17,17 +17,16 @@ namespace {
 // Handing a job to a worker asleep on a condition variable costs a futex wake, and on a
 // virtual machine the wake of an idle vCPU: measured 10–25 µs per call on a 2-vCPU KVM guest
 // (AMD EPYC Zen 4), so argmax of 128 × 1000 took 28.6 µs on 2 threads against 15.0 µs on one,
-// and 2 threads lost on most calls under ~100 µs. So both sides spin briefly before sleeping:
-// a worker polls for the next job for 200 µs after each one (a loop of calls finds it
-// awake), and the calling thread polls for the workers' completion as long before waiting on
-// the condition variable. Spinning is bounded in time, so an idle pool sleeps
-// within a fraction of a millisecond, and nothing else changes: the same ranges run (results
-// never depend on the split; README, "Backends and environment variables").
-// LOGITKIT_SPIN_US=<µs> (an integer in [0, 100000], read at the first parallel call) or
-// lk_pool_set_spin_us sets both windows; 0 turns spinning off (the condition variables alone). The caller's window is kept as short as the
-// workers': a longer one (2 ms) gained nothing measurable and, when the pool shares the cores
-// with other busy threads (a trainer preparing its next batch on the JS thread), burns the
-// time those threads could have run in.
+// and 2 threads lost on most calls under ~100 µs. So both sides poll briefly before sleeping:
+// a worker polls for the next job for 200 µs after each one (a loop of calls finds it awake),
+// and the calling thread polls as long for the workers' completion before it waits on the
+// condition variable. Polling is bounded in time, so an idle pool sleeps within a fraction of a
+// millisecond, and nothing else changes: the same ranges run (results never depend on the
+// split; README, "Backends and environment variables"). LOGITKIT_SPIN_US=<µs> (an integer in
+// [0, 100000], read at the first parallel call) or lk_pool_set_spin_us sets the window; 0 turns
+// polling off (the condition variables alone). The caller's window is no longer than the
+// workers': a 2 ms one gained nothing measurable and, when the pool shares the cores with other
+// busy threads (a trainer preparing its next batch on the JS thread), burns their time.
 // The window in microseconds: −1 until first read from the environment (or set).
 std::atomic<int64_t> g_spin_us{-1};
 std::chrono::microseconds spin_window() {
