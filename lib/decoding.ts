@@ -249,18 +249,34 @@ function bannedOf(v: unknown, rows: number, cols: number, fn: string): { ids: In
   return { ids: banList(v, cols, name), off: null };
 }
 
-// The flat copy of per-row histories for synchronous calls: one buffer kept and grown, because
-// a zero-filled allocation of a batch's histories (128 KB for 64 rows of 512 tokens) cost page
+// The flat copy of per-row histories for synchronous calls goes into one kept buffer: a
+// zero-filled allocation of a batch's histories (128 KB for 64 rows of 512 tokens) cost page
 // faults and a memset on every call, about 3 % of sampleNext's time on 64 rows (perf, AMD EPYC
-// Zen 4). Only synchronous calls use it: the kernel has returned before the next call can.
-let histScratch = new Int32Array(0);
-function histBuffer(n: number, reuse: boolean): Int32Array {
-  if (!reuse) return new Int32Array(n);
-  if (histScratch.length < n) histScratch = new Int32Array(Math.max(n, 2 * histScratch.length));
-  return histScratch.subarray(0, n);
+// Zen 4). A call leases the buffer (histScratch is null while it is out) and gives it back after
+// the kernel, on every path; a call made meanwhile — from an option getter or a duck-typed rng's
+// reserve(), say — finds it out and allocates its own, so no call can see another's tokens.
+// Histories above HIST_KEEP_MAX tokens (4 MB) are not kept: such calls allocate their own.
+const HIST_KEEP_MAX = 1 << 20;
+let histScratch: Int32Array | null = new Int32Array(0);
+interface HistLease {
+  buf: Int32Array | null;
+}
+function histBuffer(n: number, lease: HistLease | null): Int32Array {
+  if (!lease || histScratch === null || n > HIST_KEEP_MAX) return new Int32Array(n);
+  let b = histScratch;
+  if (b.length < n) b = new Int32Array(Math.min(HIST_KEEP_MAX, Math.max(n, 2 * b.length)));
+  histScratch = null;
+  lease.buf = b;
+  return b.subarray(0, n);
+}
+function giveBack(lease: HistLease): void {
+  if (lease.buf) {
+    histScratch = lease.buf;
+    lease.buf = null;
+  }
 }
 
-function historyOf(v: unknown, rows: number, cols: number, fn: string, reuse: boolean): { hist: Int32Array; off: Int32Array | null } {
+function historyOf(v: unknown, rows: number, cols: number, fn: string, lease: HistLease | null): { hist: Int32Array; off: Int32Array | null } {
   if (v === undefined) return { hist: EMPTY_I32, off: null };
   const name = `${fn}: options.previousTokens`;
   let hist: Int32Array, off: Int32Array;
@@ -273,7 +289,7 @@ function historyOf(v: unknown, rows: number, cols: number, fn: string, reuse: bo
       off[r + 1] = off[r] + list.length;
       return list;
     });
-    hist = histBuffer(off[rows], reuse);
+    hist = histBuffer(off[rows], lease);
     for (let r = 0; r < rows; r++) {
       const h = lists[r];
       if (Array.isArray(h)) {
@@ -283,6 +299,9 @@ function historyOf(v: unknown, rows: number, cols: number, fn: string, reuse: bo
           if (!Number.isInteger(t) || t < 0 || t >= cols) throw rangeError(`${name}[${r}][${i}] = ${typeof t === 'number' ? t : describe(t)} is out of range [0, ${cols})`);
         }
       }
+      // A kept buffer holds an earlier call's tokens: a row whose length changed since the
+      // offsets were taken (a getter) would leave some of them in place.
+      if (h.length !== off[r + 1] - off[r]) throw rangeError(`${name}[${r}].length changed while the histories were read`);
       hist.set(h, off[r]);
     }
     // Int32Array rows: one range check over the copy (a single monomorphic loop; the cost of a
@@ -312,8 +331,9 @@ function historyOf(v: unknown, rows: number, cols: number, fn: string, reuse: bo
   return { hist, off };
 }
 
-// reuse: a synchronous call (its history copy may go into the kept buffer, see histBuffer).
-function sampleNextArgs(fn: string, logits: unknown, cols: unknown, opts: unknown, reuse = false) {
+// lease: a synchronous call's hold on the kept history buffer (see histBuffer), given back by the
+// caller after the kernel.
+function sampleNextArgs(fn: string, logits: unknown, cols: unknown, opts: unknown, lease: HistLease | null = null) {
   const x = f32(logits, `${fn}: logits`);
   const { rows, cols: c } = rowsOf(x, cols, `${fn}: logits`);
   if (c > 0x7fffffff) throw rangeError(`${fn}: cols = ${c} is out of range: expected at most 2147483647`);
@@ -340,7 +360,7 @@ function sampleNextArgs(fn: string, logits: unknown, cols: unknown, opts: unknow
   const withLp = bool(o.returnLogProbs, `${fn}: options.returnLogProbs`, false) || o.topLogProbs !== undefined;
   const bias = biasOf(o.logitBias, rows, c, fn);
   const banned = bannedOf(o.bannedTokens, rows, c, fn);
-  const { hist, off } = historyOf(o.previousTokens, rows, c, fn, reuse);
+  const { hist, off } = historyOf(o.previousTokens, rows, c, fn, lease);
   const tokens = outI32(o.out, rows, `${fn}: options.out`, [x], `rows = ${rows}`);
   const greedy = params[P.temperature] === 0;
   // Greedy needs no randomness; a given Rng still advances by cols words a row, as when sampling.
@@ -413,11 +433,16 @@ export function createDecodingApi(k: Kernels) {
   function sampleNext(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): SampleNextResult;
   function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array;
   function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array | SampleNextResult {
-    const a = sampleNextArgs('sampleNext', logits, cols, opts, true);
-    const { s, perRow } = a.streams();
-    k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned.ids, a.tokens, a.logProbs, a.topIdx, a.topLp,
-      s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow, a.bias.off, a.banned.off);
-    return result(a);
+    const lease: HistLease = { buf: null };
+    try {
+      const a = sampleNextArgs('sampleNext', logits, cols, opts, lease);
+      const { s, perRow } = a.streams();
+      k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned.ids, a.tokens, a.logProbs, a.topIdx, a.topLp,
+        s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow, a.bias.off, a.banned.off);
+      return result(a);
+    } finally {
+      giveBack(lease);
+    }
   }
 
   /**
@@ -478,11 +503,17 @@ export function createDecodingApi(k: Kernels) {
           }
         }
         const previousTokens = histories.slice(0, rows).map((h) => Int32Array.from(h));
-        const a = sampleNextArgs(fn, logits, cols, { ...rest, rng, previousTokens }, true);
-        const { s, perRow } = a.streams();
-        k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned.ids, a.tokens, a.logProbs, a.topIdx, a.topLp,
-          s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow, a.bias.off, a.banned.off);
-        const t = a.tokens;
+        const lease: HistLease = { buf: null };
+        let t: Int32Array;
+        try {
+          const a = sampleNextArgs(fn, logits, cols, { ...rest, rng, previousTokens }, lease);
+          const { s, perRow } = a.streams();
+          k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned.ids, a.tokens, a.logProbs, a.topIdx, a.topLp,
+            s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow, a.bias.off, a.banned.off);
+          t = a.tokens;
+        } finally {
+          giveBack(lease);
+        }
         for (let r = 0; r < rows; r++) if (t[r] >= 0) histories[r].push(t[r]);
         return t;
       },

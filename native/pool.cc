@@ -23,26 +23,28 @@ namespace {
 // condition variable. Polling is bounded in time, so an idle pool sleeps within a fraction of a
 // millisecond, and nothing else changes: the same ranges run (results never depend on the
 // split; README, "Backends and environment variables"). LOGITKIT_SPIN_US=<µs> (an integer in
-// [0, 100000], read at the first parallel call) or lk_pool_set_spin_us sets the window; 0 turns
+// [0, 100000], read when the addon loads) or lk_pool_set_spin_us sets the window; 0 turns
 // polling off (the condition variables alone). The caller's window is no longer than the
 // workers': a 2 ms one gained nothing measurable and, when the pool shares the cores with other
 // busy threads (a trainer preparing its next batch on the JS thread), burns their time.
-// The window in microseconds: −1 until first read from the environment (or set).
-std::atomic<int64_t> g_spin_us{-1};
+// The window in microseconds: g_spin_us when set (lk_pool_set_spin_us), else the default read
+// from LOGITKIT_SPIN_US once, on the thread that first sizes the pool (the addon's load, on the
+// JS thread): pool threads never call getenv, which may race with the JS thread's setenv.
+std::atomic<int64_t> g_spin_default{200};
+std::atomic<int64_t> g_spin_us{-1};  // −1: the default
+std::once_flag g_spin_env_once;
+void read_spin_env() {
+  std::call_once(g_spin_env_once, [] {
+    const char* e = std::getenv("LOGITKIT_SPIN_US");
+    if (!e || !*e) return;
+    char* end = nullptr;
+    const long n = std::strtol(e, &end, 10);
+    if (*end == '\0' && n >= 0 && n <= 100000) g_spin_default.store(n);  // anything else: 200
+  });
+}
 std::chrono::microseconds spin_window() {
-  int64_t us = g_spin_us.load(std::memory_order_relaxed);
-  if (us < 0) {
-    int64_t v = 200;
-    if (const char* e = std::getenv("LOGITKIT_SPIN_US"); e && *e) {
-      char* end = nullptr;
-      const long n = std::strtol(e, &end, 10);
-      if (*end == '\0' && n >= 0 && n <= 100000) v = n;  // anything else: the default
-    }
-    int64_t unset = -1;
-    g_spin_us.compare_exchange_strong(unset, v, std::memory_order_relaxed);
-    us = g_spin_us.load(std::memory_order_relaxed);
-  }
-  return std::chrono::microseconds(us);
+  const int64_t us = g_spin_us.load(std::memory_order_relaxed);
+  return std::chrono::microseconds(us >= 0 ? us : g_spin_default.load(std::memory_order_relaxed));
 }
 
 inline void cpu_relax() {
@@ -170,8 +172,14 @@ Pool& pool() {
 
 }  // namespace
 
-void lk_pool_set_spin_us(int64_t us) { g_spin_us.store(us < 0 ? -1 : us > 100000 ? 100000 : us); }
-void lk_pool_set_threads(int n) { pool().resize(n < 1 ? 1 : n); }
+void lk_pool_set_spin_us(int64_t us) {
+  read_spin_env();
+  g_spin_us.store(us < 0 ? -1 : us > 100000 ? 100000 : us);
+}
+void lk_pool_set_threads(int n) {
+  read_spin_env();  // before any worker starts polling
+  pool().resize(n < 1 ? 1 : n);
+}
 int lk_pool_threads() { return pool().threads(); }
 void lk_parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   pool().run(n, grain, fn);

@@ -556,3 +556,31 @@ describe('bad input', () => {
     expect(call({ p: Float64Array.from([1, 0, 1.5, 0, 1, 0, 0, 0]) })).toThrow(RangeError);
   });
 });
+
+// Synchronous calls copy histories into one kept buffer (lib/decoding.ts, histBuffer); a call
+// made while another holds it — here from an option getter read after the outer call's copy —
+// must get its own, and the outer call must still see its own tokens.
+test('a sampleNext call made during another (from an option getter) does not change its histories', () => {
+  const cols = 16;
+  const x = new Float32Array(cols);
+  x[0] = 10;
+  x[1] = 9;
+  const inner = new Float32Array(cols).fill(1);
+  const base = { temperature: 0, repetitionPenalty: 1e30, previousTokens: [Int32Array.of(0)] };
+  expect(Array.from(lk.sampleNext(x, cols, base))).toEqual([1]); // token 0 penalised away
+  let nested = 0;
+  const opts = { ...base } as Record<string, unknown>;
+  Object.defineProperty(opts, 'out', {
+    enumerable: true,
+    get() {
+      nested++;
+      lk.sampleNext(inner, cols, { temperature: 0, repetitionPenalty: 2, previousTokens: [Int32Array.of(5)] }); // as long as the outer history: it would reuse the buffer in place
+      return undefined;
+    },
+  });
+  expect(Array.from(lk.sampleNext(x, cols, opts))).toEqual([1]);
+  expect(nested).toBeGreaterThan(0);
+  // And after both, the kept buffer serves a fresh call correctly.
+  expect(Array.from(lk.sampleNext(x, cols, base))).toEqual([1]);
+  expect(Array.from(lk.sampleNext(x, cols, { ...base, previousTokens: [Int32Array.of(1)] }))).toEqual([0]);
+});

@@ -8,8 +8,9 @@ import * as lk from '../lib/index.js';
 
 // The polling window (LOGITKIT_SPIN_US; native/pool.cc) changes only how an idle pool thread
 // waits: the same ranges run, so every setting gives the same bytes; a bad value keeps the
-// default. Each setting in its own process (the variable is read at the first parallel call),
-// through the built package.
+// default. Each setting in its own process (the variable is read when the addon loads), through
+// the built package (dist/, which CI builds before the tests; pool.test.ts checks the window set
+// at run time on the sources' own binding).
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 test.skipIf(lk.backend().name !== 'native' || !existsSync(DIST))(
   'LOGITKIT_SPIN_US: 0, 5, a bad value and the default give the same results',

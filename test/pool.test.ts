@@ -2,6 +2,7 @@
 // see the job posted right after it was created), and async work racing sync work.
 import { expect, test } from 'vitest';
 import * as lk from '../lib/index.js';
+import { setPoolSpin } from '../lib/backend.js';
 import { randomF32 } from './helpers.js';
 
 test('setThreads immediately followed by parallel work, many times', () => {
@@ -29,4 +30,23 @@ test('setThreads validates', () => {
   expect(() => lk.setThreads(0)).toThrow(RangeError);
   expect(() => lk.setThreads(1.5)).toThrow(RangeError);
   expect(() => lk.setThreads('2' as unknown as number)).toThrow(TypeError);
+});
+
+// The polling window set at run time (the word2vec trainer turns it off while it pipelines)
+// changes only how idle threads wait: 0, a short window and the default (−1) give the same bytes.
+test('the pool polling window set at run time leaves results unchanged', () => {
+  lk.setThreads(2);
+  const x = randomF32(256 * 1000, 11);
+  const want = lk.logSoftmax(x, 1000);
+  try {
+    for (const us of [0, 5, 100000, -1, 0, -1]) {
+      setPoolSpin(us);
+      for (let i = 0; i < 20; i++) {
+        const y = lk.logSoftmax(x, 1000);
+        expect(Buffer.compare(Buffer.from(y.buffer), Buffer.from(want.buffer))).toBe(0);
+      }
+    }
+  } finally {
+    setPoolSpin(-1);
+  }
 });

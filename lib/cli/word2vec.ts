@@ -280,6 +280,13 @@ export interface TrainHooks {
   onBatch?(n: number): void;
 }
 
+// Pipelined trainings running in this process (the pool's polling is off while any runs).
+let quietTrainers = 0;
+/** LOGITKIT_SPIN_US as native/pool.cc takes it: an integer in [0, 100000]; else the default. */
+function validSpinEnv(v: string | undefined): boolean {
+  return v !== undefined && /^[0-9]+$/.test(v) && Number(v) <= 100000;
+}
+
 export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus | null = null, hooks: TrainHooks = {}): Promise<TrainResult> {
   if (!corpus && o.synthetic === undefined) {
     if (!o.train) throw new CliError('give --train FILE, --synthetic N or --query FILE (see --help)');
@@ -428,10 +435,10 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
   // Pipelined, the JS thread is busy beside the step's `threads` pool threads: more busy threads
   // than cores when threads is the core count, so the pool's polling between jobs (native/pool.cc)
   // would take a core from the JS thread. Measured on 2 vCPUs (AMD EPYC Zen 4), --threads 2:
-  // 6.0–6.9 s with polling against 5.3–6.0 s without. Unless LOGITKIT_SPIN_US says otherwise,
-  // the pool sleeps at once during training.
-  const quietPool = pipelined && process.env.LOGITKIT_SPIN_US === undefined;
-  if (quietPool) setPoolSpin(0);
+  // 6.0–6.9 s with polling against 5.3–6.0 s without. Unless LOGITKIT_SPIN_US sets a valid window
+  // (the addon's own test of it), the pool sleeps at once while any pipelined training runs.
+  const quietPool = pipelined && !validSpinEnv(process.env.LOGITKIT_SPIN_US);
+  if (quietPool && quietTrainers++ === 0) setPoolSpin(0);
   try {
     for (let it = 0; it < o.iter; it++) {
       if (corpus) {
@@ -461,7 +468,7 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
     }
     if (pipelined) { await flushAsync(); await settle(); } else flush();
   } finally {
-    if (quietPool) setPoolSpin(-1);
+    if (quietPool && --quietTrainers === 0) setPoolSpin(-1);
     // On an error, let the running step end before the tables are given up.
     if (inflight) await inflight;
   }

@@ -65,10 +65,12 @@ struct NceLossJob {
   void run() {
     std::vector<double> loss(static_cast<size_t>(rows));
     auto fn = lk_dispatch().nce.nce_loss;
-    // Each element costs about 0.7 ns (an exp, two divides, a polynomial). With the pool's
-    // workers spinning between calls (native/pool.cc), a hand-off costs about a microsecond, and
-    // two threads won from about 16k elements (2-vCPU AMD EPYC Zen 4: 1024 × 21 16.3 → 11.1 µs,
-    // 4096 × 21 61.0 → 35.5 µs); when it cost a futex wake (≈ 20 µs) the cut-over was 128k. Below
+    // Each element costs about 0.7 ns (an exp, two divides, a polynomial). While the pool's
+    // workers poll between calls (native/pool.cc: a loop of calls, the default), a hand-off
+    // costs about a microsecond and two threads won from about 16k elements (2-vCPU AMD EPYC
+    // Zen 4: 1024 × 21 16.3 → 11.1 µs, 4096 × 21 61.0 → 35.5 µs). A call after the workers went
+    // to sleep (idle > 200 µs, or LOGITKIT_SPIN_US=0) pays a futex wake (≈ 20 µs) instead, which
+    // made 1024 × 21 37 µs against 18 on one thread; the cut-over follows the common case. Below
     // it the call stays on the calling thread; above it, chunks of 8k elements balance the threads.
     const int64_t elems = rows * cols, per = (8192 + cols - 1) / (cols > 0 ? cols : 1);
     lk_parallel_for(rows, elems < (int64_t(1) << 14) ? (rows > 0 ? rows : 1) : per, [&](int64_t r0, int64_t r1) {
