@@ -433,13 +433,19 @@ export function createDecodingApi(k: Kernels) {
   function sampleNext(logits: Float32Array, cols: number, opts: SampleNextOptions & ({ returnLogProbs: true } | { topLogProbs: number })): SampleNextResult;
   function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array;
   function sampleNext(logits: Float32Array, cols: number, opts?: SampleNextOptions): Int32Array | SampleNextResult {
+    return result(sampleNextSync('sampleNext', logits, cols, opts));
+  }
+
+  // The synchronous call of sampleNext and decoder().next: arguments, streams, kernel, with the
+  // kept history buffer leased for its duration and given back on every path (histBuffer).
+  function sampleNextSync(fn: string, logits: unknown, cols: unknown, opts: unknown): Args {
     const lease: HistLease = { buf: null };
     try {
-      const a = sampleNextArgs('sampleNext', logits, cols, opts, lease);
+      const a = sampleNextArgs(fn, logits, cols, opts, lease);
       const { s, perRow } = a.streams();
       k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned.ids, a.tokens, a.logProbs, a.topIdx, a.topLp,
         s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow, a.bias.off, a.banned.off);
-      return result(a);
+      return a;
     } finally {
       giveBack(lease);
     }
@@ -503,17 +509,7 @@ export function createDecodingApi(k: Kernels) {
           }
         }
         const previousTokens = histories.slice(0, rows).map((h) => Int32Array.from(h));
-        const lease: HistLease = { buf: null };
-        let t: Int32Array;
-        try {
-          const a = sampleNextArgs(fn, logits, cols, { ...rest, rng, previousTokens }, lease);
-          const { s, perRow } = a.streams();
-          k.sampleNext(a.x, a.cols, a.params, a.hist, a.off, a.bias.idx, a.bias.val, a.banned.ids, a.tokens, a.logProbs, a.topIdx, a.topLp,
-            s.k0, s.k1, s.c0, s.c1, s.c2, s.c3, perRow, a.bias.off, a.banned.off);
-          t = a.tokens;
-        } finally {
-          giveBack(lease);
-        }
+        const t = sampleNextSync(fn, logits, cols, { ...rest, rng, previousTokens }).tokens;
         for (let r = 0; r < rows; r++) if (t[r] >= 0) histories[r].push(t[r]);
         return t;
       },
