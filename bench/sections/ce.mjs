@@ -1,14 +1,10 @@
 // softmaxCrossEntropy forward + backward (mean): a fresh gradient, a gradient buffer, in place.
-import { SHAPES } from './logsoftmax.mjs';
+import { SHAPES, shapeTasks } from './logsoftmax.mjs';
 
 export default {
   id: 'ce',
   torchPy: 'ce.py',
-  torchTasks(ctx) {
-    const t = [];
-    for (const [rows, cols] of SHAPES) for (const threads of [1, ctx.ALL]) t.push({ id: `ce-${rows}x${cols}-${threads}`, kind: 'ce', rows, cols, threads });
-    return t;
-  },
+  torchTasks: (ctx) => shapeTasks('ce', ctx),
   async run(ctx, torch) {
     const { ALL, ort } = ctx;
     for (const [rows, cols] of SHAPES) {

@@ -1,14 +1,17 @@
 // logSoftmax forward on the three LLM-ish shapes, with `out` and with a fresh output.
 export const SHAPES = [[256, 32000], [64, 128256], [4096, 1000]];
 
+/** The PyTorch tasks of a section over SHAPES, 1 thread and all: ids `${kind}-${rows}x${cols}-${threads}`. */
+export function shapeTasks(kind, ctx) {
+  const t = [];
+  for (const [rows, cols] of SHAPES) for (const threads of [1, ctx.ALL]) t.push({ id: `${kind}-${rows}x${cols}-${threads}`, kind, rows, cols, threads });
+  return t;
+}
+
 export default {
   id: 'logsoftmax',
   torchPy: 'logsoftmax.py',
-  torchTasks(ctx) {
-    const t = [];
-    for (const [rows, cols] of SHAPES) for (const threads of [1, ctx.ALL]) t.push({ id: `logsoftmax-${rows}x${cols}-${threads}`, kind: 'logsoftmax', rows, cols, threads });
-    return t;
-  },
+  torchTasks: (ctx) => shapeTasks('logsoftmax', ctx),
   async run(ctx, torch) {
     const { ALL, ort } = ctx;
     for (const [rows, cols] of SHAPES) {

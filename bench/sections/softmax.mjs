@@ -1,14 +1,10 @@
 // softmax forward on the logSoftmax shapes, with `out` and with a fresh output (the default call).
-import { SHAPES } from './logsoftmax.mjs';
+import { SHAPES, shapeTasks } from './logsoftmax.mjs';
 
 export default {
   id: 'softmax',
   torchPy: 'logsoftmax.py', // its softmax kind
-  torchTasks(ctx) {
-    const t = [];
-    for (const [rows, cols] of SHAPES) for (const threads of [1, ctx.ALL]) t.push({ id: `softmax-${rows}x${cols}-${threads}`, kind: 'softmax', rows, cols, threads });
-    return t;
-  },
+  torchTasks: (ctx) => shapeTasks('softmax', ctx),
   async run(ctx, torch) {
     const { ALL, ort } = ctx;
     for (const [rows, cols] of SHAPES) {
