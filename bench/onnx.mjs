@@ -185,6 +185,44 @@ export const graphs = {
       outputs: [['values', DT.FLOAT, [rows, k]], ['indices', DT.INT64, [rows, k]]],
     });
   },
+  /**
+   * The decoding chain as ONNX can express it, per row of logits x with histories h (int64,
+   * rows × hlen): repetition penalty (GatherElements → divide positive / multiply negative →
+   * ScatterElements; a repeated token gets the same value twice), temperature, TopK(k), top-p on
+   * the top k (Softmax, exclusive CumSum < p: the tokens strictly more probable sum to less than
+   * p), one Multinomial draw, the chosen column's token id (GatherElements).
+   */
+  decodingChain(rows, cols, hlen, { k, topP, rep, temperature }) {
+    return buildModel({
+      nodes: [
+        { op: 'GatherElements', inputs: ['x', 'h'], outputs: ['g'], attrs: { axis: 1 } },
+        { op: 'Greater', inputs: ['g', 'zero'], outputs: ['pos'] },
+        { op: 'Div', inputs: ['g', 'rep'], outputs: ['gd'] },
+        { op: 'Mul', inputs: ['g', 'rep'], outputs: ['gm'] },
+        { op: 'Where', inputs: ['pos', 'gd', 'gm'], outputs: ['pen'] },
+        { op: 'ScatterElements', inputs: ['x', 'h', 'pen'], outputs: ['xp'], attrs: { axis: 1 } },
+        { op: 'Div', inputs: ['xp', 'temp'], outputs: ['xt'] },
+        { op: 'TopK', inputs: ['xt', 'k'], outputs: ['vals', 'idx'], attrs: { axis: -1, largest: 1, sorted: 1 } },
+        { op: 'Softmax', inputs: ['vals'], outputs: ['p'], attrs: { axis: -1 } },
+        { op: 'CumSum', inputs: ['p', 'axis'], outputs: ['cum'], attrs: { exclusive: 1 } },
+        { op: 'Less', inputs: ['cum', 'topp'], outputs: ['keep'] },
+        { op: 'Where', inputs: ['keep', 'vals', 'ninf'], outputs: ['masked'] },
+        { op: 'Multinomial', inputs: ['masked'], outputs: ['s'], attrs: { sample_size: 1, dtype: DT.INT64 } },
+        { op: 'GatherElements', inputs: ['idx', 's'], outputs: ['tok'], attrs: { axis: 1 } },
+      ],
+      initializers: [
+        ['zero', DT.FLOAT, [], Float32Array.of(0)],
+        ['rep', DT.FLOAT, [], Float32Array.of(rep)],
+        ['temp', DT.FLOAT, [], Float32Array.of(temperature)],
+        ['k', DT.INT64, [1], BigInt64Array.of(BigInt(k))],
+        ['axis', DT.INT64, [], BigInt64Array.of(1n)],
+        ['topp', DT.FLOAT, [], Float32Array.of(topP)],
+        ['ninf', DT.FLOAT, [], Float32Array.of(-Infinity)],
+      ],
+      inputs: [['x', DT.FLOAT, [rows, cols]], ['h', DT.INT64, [rows, hlen]]],
+      outputs: [['tok', DT.INT64, [rows, 1]]],
+    });
+  },
   /** One categorical draw per row from unnormalised log-probabilities (ORT's Multinomial). */
   multinomial(rows, cols, samples = 1) {
     return buildModel({

@@ -164,7 +164,7 @@ function loadOrt() {
   try {
     const ort = require('onnxruntime-node');
     const version = ort.env?.versions?.node ?? require('onnxruntime-node/package.json').version;
-    configs.set('onnxruntime-node', `${version}; CPU EP, graphOptimizationLevel all, sequential, intra_op threads 1 / ${ALL}, hand-encoded single-op ONNX graphs (bench/onnx.mjs), outputs preallocated where ORT accepts it`);
+    configs.set('onnxruntime-node', `${version}; CPU EP, graphOptimizationLevel all, sequential, intra_op threads 1 / ${ALL}, hand-encoded ONNX graphs of one op or a short chain (bench/onnx.mjs), outputs preallocated where ORT accepts it`);
     return ort;
   } catch (e) {
     unavailable.set('onnxruntime-node', firstLine(e));

@@ -527,6 +527,15 @@ describe('bad input', () => {
       'ERR_LOGITKIT_OUT_OF_RANGE', /row 2: tokens\[2\] = -1/);
     expectError(fn({ seed: 1, previousTokens: { tokens: Int32Array.from([0]), offsets: Int32Array.from([0, 1, 0, 1]) } }), RangeError,
       'ERR_LOGITKIT_OUT_OF_RANGE', /offsets/);
+    // Long histories (the backend's check runs in blocks of 4096 ids): the first bad id is
+    // named, past a block boundary, for either sign and either form.
+    const long = (bad: number, at: number) => Array.from({ length: 3 }, (_, r) => Int32Array.from({ length: 3000 }, (_, i) => (r === 2 && i === at ? bad : (r + i) % 4)));
+    expectError(fn({ seed: 1, previousTokens: long(4, 2999) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /previousTokens\[2\]\[2999\] = 4 is out of range/);
+    expectError(fn({ seed: 1, previousTokens: long(-2, 1200) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /previousTokens\[2\]\[1200\] = -2 is out of range/);
+    const flat = long(-2147483648, 3);
+    flat[0][1005] = 9;  // the first bad id is row 0's (row 2 has one too)
+    expectError(fn({ seed: 1, previousTokens: { tokens: Int32Array.from(flat.flatMap((h) => Array.from(h))), offsets: Int32Array.from([0, 3000, 6000, 9000]) } }),
+      RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /row 0: tokens\[1005\] = 9 is out of range/);
     expectError(fn({ seed: 1, logitBias: { 7: 1 } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias key "7" = 7 is out of range/);
     expectError(fn({ seed: 1, logitBias: new Map([[1, NaN]]) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /logitBias/);
     expectError(fn({ seed: 1, logitBias: { tokens: [1, 1], values: [1, 2] } }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /listed twice/);

@@ -3,8 +3,10 @@
 // over 512 previous tokens per row. Peers: @huggingface/transformers' processor chain and its
 // multinomial sampler (what a Node generation loop runs today; its top-p warper has no
 // implementation, so that row does less work), the same chain without the sampler (the part it
-// can express fully), plain JavaScript, and logitkit's argmax over the same logits (one read
-// pass: the floor for any decoder).
+// can express fully), onnxruntime-node and tfjs running the same chain as their ops express it
+// (one graph / one tidy: penalty by gather and scatter, 1/T, TopK 50, top-p, Multinomial),
+// plain JavaScript, and logitkit's argmax over the same logits (one read pass: the floor for
+// any decoder).
 const COLS = 128256;
 const BATCHES = [1, 8, 64];
 const OPTS = { temperature: 0.8, topK: 50, topP: 0.95, repetitionPenalty: 1.1 };
@@ -137,7 +139,42 @@ export default {
       } else {
         ctx.skip(w, { label: 'transformers.js', family: 'peer' }, 'unavailable', why);
       }
+      // onnxruntime-node and tfjs: the chain as each can express it (tfjsChain, graphs.decodingChain).
+      const chain = { k: OPTS.topK, topP: OPTS.topP, rep: OPTS.repetitionPenalty, temperature: OPTS.temperature };
+      const label = 'penalty, 1/T, TopK 50, top-p (Softmax, exclusive CumSum), Multinomial';
+      if (ctx.ort) {
+        const h = BigInt64Array.from(hist.flatMap((a) => Array.from(a, BigInt)));
+        await ctx.ortRows(w, `onnxruntime ${label}`, ctx.graphs.decodingChain(rows, COLS, HISTORY, chain),
+          { x: new ctx.ort.Tensor('float32', x, [rows, COLS]), h: new ctx.ort.Tensor('int64', h, [rows, HISTORY]) });
+      } else ctx.skip(w, { label: `onnxruntime ${label}`, family: 'peer' }, 'unavailable', ctx.unavailable.get('onnxruntime-node'));
+      await ctx.tfRows(w, `tfjs ${label}`, (tf, keep) => tfjsChain(tf, keep, x, rows, hist, chain), rows === 1);
       ctx.finishWorkload(w);
     }
   },
 };
+
+/**
+ * The chain in tfjs ops (the onnxruntime graph's steps): gatherND / where / tensorScatterUpdate
+ * for the penalty, div, topk, softmax, exclusive cumsum < p, multinomial, and the chosen
+ * column's token. Returns the timed call (one call made first, so an op the backend lacks is
+ * reported as an error row, not a crash).
+ */
+function tfjsChain(tf, keep, x, rows, hist, { k, topP, rep, temperature }) {
+  const xt = keep(tf.tensor2d(x, [rows, COLS]));
+  const pairs = new Int32Array(rows * HISTORY * 2);
+  hist.forEach((h, r) => h.forEach((t, i) => { pairs[2 * (r * HISTORY + i)] = r; pairs[2 * (r * HISTORY + i) + 1] = t; }));
+  const at = keep(tf.tensor2d(pairs, [rows * HISTORY, 2], 'int32'));
+  const rowIds = keep(tf.range(0, rows, 1, 'int32'));
+  const step = () => tf.tidy(() => {
+    const g = tf.gatherND(xt, at);
+    const xp = tf.tensorScatterUpdate(xt, at, tf.where(tf.greater(g, 0), tf.div(g, rep), tf.mul(g, rep)));
+    const { values, indices } = tf.topk(tf.div(xp, temperature), k);
+    const cum = tf.cumsum(tf.softmax(values), 1, true);
+    const s = tf.multinomial(tf.where(tf.less(cum, topP), values, tf.fill(values.shape, -Infinity)), 1);
+    // tf.gather(indices, s, 1, 1) (batchDims 1) fails on the wasm backend at 64 rows: gatherND on (row, column)
+    return tf.gatherND(indices, tf.stack([rowIds, tf.cast(tf.reshape(s, [rows]), 'int32')], 1));
+  });
+  const call = () => { const t = step(); t.dataSync(); t.dispose(); };
+  call();
+  return call;
+}

@@ -28,6 +28,12 @@ export interface DecodingKernels {
     k0: number, k1: number, c0: number, c1: number, c2: number, c3: number, perRow: Uint32Array | null,
     biasOff?: Int32Array | null, bannedOff?: Int32Array | null,
   ): Int32Array;
+  /**
+   * The index of the first element of a outside [0, cols), or −1: lib/decoding.ts checks the
+   * token histories with it before anything is allocated (a 64-row batch of 512-token histories
+   * is 32k ids; a JavaScript loop over them cost about 2 % of a sampleNext call).
+   */
+  firstOutside(a: Int32Array, cols: number): number;
   /** `sampleNext` on a worker thread; resolves to `tokens`. */
   sampleNextAsync(
     x: Float32Array, cols: number, params: Float64Array,

@@ -229,6 +229,10 @@ export const decodingKernels: DecodingKernels = {
     }
     return tokens;
   },
+  firstOutside(a, cols) {
+    for (let i = 0; i < a.length; i++) if (!(a[i] >= 0 && a[i] < cols)) return i;
+    return -1;
+  },
   sampleNextAsync: later('sampleNext', (...args: Parameters<DecodingKernels['sampleNext']>) => decodingKernels.sampleNext(...args), {
     8: 'tokens', 9: 'logProbs', 10: 'topIdx', 11: 'topLp',
   }),
