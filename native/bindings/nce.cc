@@ -77,8 +77,15 @@ struct NceLossJob {
       fn(s.data + r0 * cols, lq.data ? lq.data + r0 * cols : nullptr, logk, r1 - r0, cols, scale,
          grad.data ? grad.data + r0 * cols : nullptr, loss.data() + r0);
     });
-    double sum = 0.0;
-    for (double v : loss) sum += v;
+    // The rows' losses in a fixed order that depends on the row index only (so the same for any
+    // thread count): four interleaved sums, then (s0 + s1) + (s2 + s3). One running sum was a
+    // chain of 4096 dependent adds for B = 4096, ≈ 4 µs of a ≈ 60 µs call.
+    double s4[4] = {0.0, 0.0, 0.0, 0.0};
+    size_t r = 0;
+    for (; r + 4 <= loss.size(); r += 4)
+      for (int j = 0; j < 4; ++j) s4[j] += loss[r + size_t(j)];
+    for (int j = 0; r < loss.size(); ++r, ++j) s4[j] += loss[r];
+    const double sum = (s4[0] + s4[1]) + (s4[2] + s4[3]);
     if (row_loss.data) {
       for (int64_t r = 0; r < rows; ++r) row_loss.data[r] = float(loss[size_t(r)]);
     }
