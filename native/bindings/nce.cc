@@ -79,7 +79,7 @@ struct NceLossJob {
     });
     // The rows' losses in a fixed order that depends on the row index only (so the same for any
     // thread count): four interleaved sums, then (s0 + s1) + (s2 + s3). One running sum was a
-    // chain of 4096 dependent adds for B = 4096, ≈ 4 µs of a ≈ 60 µs call.
+    // chain of dependent adds: ≈ 2.5 µs of a ≈ 60 µs call for B = 4096 (CHANGELOG).
     double s4[4] = {0.0, 0.0, 0.0, 0.0};
     size_t r = 0;
     for (; r + 4 <= loss.size(); r += 4)
