@@ -81,10 +81,10 @@ struct NceLossJob {
     // thread count): four interleaved sums, then (s0 + s1) + (s2 + s3). One running sum was a
     // chain of dependent adds: ≈ 2.5 µs of a ≈ 60 µs call for B = 4096 (CHANGELOG).
     double s4[4] = {0.0, 0.0, 0.0, 0.0};
-    size_t r = 0;
-    for (; r + 4 <= loss.size(); r += 4)
-      for (int j = 0; j < 4; ++j) s4[j] += loss[r + size_t(j)];
-    for (int j = 0; r < loss.size(); ++r, ++j) s4[j] += loss[r];
+    size_t i = 0;
+    for (; i + 4 <= loss.size(); i += 4)
+      for (int j = 0; j < 4; ++j) s4[j] += loss[i + size_t(j)];
+    for (int j = 0; i < loss.size(); ++i, ++j) s4[j] += loss[i];
     const double sum = (s4[0] + s4[1]) + (s4[2] + s4[3]);
     if (row_loss.data) {
       for (int64_t r = 0; r < rows; ++r) row_loss.data[r] = float(loss[size_t(r)]);
