@@ -163,6 +163,27 @@ describe(`native nceLoss / nceLogits (${TIER})`, () => {
     }
   });
 
+  test('bit-identical for any thread count: the total, the rows and the gradient', () => {
+    // 4099 rows of 21: above the cut-over where rows are split over threads, and not a multiple
+    // of the 4 interleaved sums that total the rows.
+    const s = randomF32(21 * 4099, 11, -12, 12), lq = randomF32(s.length, 12, -9, -1);
+    const threads = lk.backend().threads;
+    const run = (t: number) => {
+      lk.setThreads(t);
+      return { sum: lk.nceLoss(s, lq, 20, { reduction: 'sum' }), none: lk.nceLoss(s, lq, 20, { reduction: 'none' }) };
+    };
+    const a = run(1), b = run(2);
+    lk.setThreads(threads);
+    expect(b.sum.loss).toBe(a.sum.loss);
+    expectSameBits(b.none.loss, a.none.loss, 'row losses 1 vs 2 threads');
+    expectSameBits(b.sum.grad!, a.sum.grad!, 'grad 1 vs 2 threads');
+    // The total is the rows' double losses summed in a fixed order: it agrees with the sum of
+    // the rows' losses as 'none' returns them (each rounded to float).
+    let t = 0;
+    for (const v of a.none.loss) t += v;
+    expect(Math.abs(a.sum.loss - t)).toBeLessThan(1e-5 * Math.abs(t));
+  });
+
   test('async equals sync', async () => {
     const s = randomF32(21 * 100, 5), lq = randomF32(s.length, 6, -9, -1);
     const a = await lk.nceLossAsync(s, lq, 20), b = lk.nceLoss(s, lq, 20);
