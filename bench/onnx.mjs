@@ -189,8 +189,9 @@ export const graphs = {
    * The decoding chain as ONNX can express it, per row of logits x with histories h (int64,
    * rows × hlen): repetition penalty (GatherElements → divide positive / multiply negative →
    * ScatterElements; a repeated token gets the same value twice), temperature, TopK(k), top-p on
-   * the top k (Softmax, exclusive CumSum < p: the tokens strictly more probable sum to less than
-   * p), one Multinomial draw, the chosen column's token id (GatherElements).
+   * the top k (Softmax, exclusive CumSum < p: the tokens ranked before it sum to less than p, so
+   * unlike sampleNext tied tokens are not kept or cut together), one Multinomial draw, the chosen
+   * column's token id (GatherElements).
    */
   decodingChain(rows, cols, hlen, { k, topP, rep, temperature }) {
     return buildModel({

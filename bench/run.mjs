@@ -480,6 +480,7 @@ async function tfRows(w, label, body, cpuToo = false) {
     try {
       fn = body(tf, (t) => (keep.push(t), t), b);
     } catch (e) {
+      for (const t of keep) t.dispose();
       skip(w, row, 'error', firstLine(e));
       continue;
     }

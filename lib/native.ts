@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { NativeBinding } from './kernels/index.js';
 
 /** Bumped whenever the binding's calling convention changes: a stale binary is refused. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 /** Why the addon did not load (stable values; the message carries the details). */
 export type LoadFailure =

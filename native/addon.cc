@@ -109,7 +109,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (init_error) lk::throw_error(env, false, "ERR_LOGITKIT_INCOMPLETE_DISPATCH", init_error);
   // lib/native.ts turns this into one LOGITKIT_BAD_ENV warning.
   if (init_warning) exports.Set("initWarning", Napi::String::New(env, init_warning));
-  exports.Set("abiVersion", Napi::Number::New(env, 2));  // lib/native.ts ABI_VERSION
+  exports.Set("abiVersion", Napi::Number::New(env, 3));  // lib/native.ts ABI_VERSION
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("setSpin", Napi::Function::New(env, SetSpin, "setSpin"));

@@ -79,7 +79,7 @@ struct NceLossJob {
     });
     // The rows' losses in a fixed order that depends on the row index only (so the same for any
     // thread count): four interleaved sums, then (s0 + s1) + (s2 + s3). One running sum was a
-    // chain of dependent adds: ≈ 2.5 µs of a ≈ 60 µs call for B = 4096 (CHANGELOG).
+    // chain of dependent adds: ≈ 2.5 µs of a ≈ 62 µs call for B = 4096 (CHANGELOG).
     double s4[4] = {0.0, 0.0, 0.0, 0.0};
     size_t i = 0;
     for (; i + 4 <= loss.size(); i += 4)
