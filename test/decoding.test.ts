@@ -532,6 +532,7 @@ describe('bad input', () => {
     const long = (bad: number, at: number) => Array.from({ length: 3 }, (_, r) => Int32Array.from({ length: 3000 }, (_, i) => (r === 2 && i === at ? bad : (r + i) % 4)));
     expectError(fn({ seed: 1, previousTokens: long(4, 2999) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /previousTokens\[2\]\[2999\] = 4 is out of range/);
     expectError(fn({ seed: 1, previousTokens: long(-2, 1200) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /previousTokens\[2\]\[1200\] = -2 is out of range/);
+    expectError(fn({ seed: 1, previousTokens: long(-2147483648, 7) }), RangeError, 'ERR_LOGITKIT_OUT_OF_RANGE', /previousTokens\[2\]\[7\] = -2147483648 is out of range/);
     const flat = long(-2147483648, 3);
     flat[0][1005] = 9;  // the first bad id is row 0's (row 2 has one too)
     expectError(fn({ seed: 1, previousTokens: { tokens: Int32Array.from(flat.flatMap((h) => Array.from(h))), offsets: Int32Array.from([0, 3000, 6000, 9000]) } }),
