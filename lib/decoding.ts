@@ -279,6 +279,13 @@ function giveBack(lease: HistLease): void {
 // firstOutside: the backend's check of a token array (DecodingKernels.firstOutside).
 type FirstOutside = (a: Int32Array, cols: number) => number;
 
+/** The row whose slice off[r] .. off[r + 1] holds flat index i (empty rows skipped). */
+function rowAt(off: Int32Array, i: number): number {
+  let r = 0;
+  while (off[r + 1] <= i) r++;
+  return r;
+}
+
 function historyOf(v: unknown, rows: number, cols: number, fn: string, lease: HistLease | null, firstOutside: FirstOutside): { hist: Int32Array; off: Int32Array | null } {
   if (v === undefined) return { hist: EMPTY_I32, off: null };
   const name = `${fn}: options.previousTokens`;
@@ -311,8 +318,7 @@ function historyOf(v: unknown, rows: number, cols: number, fn: string, lease: Hi
     // 512-token histories is 32k ids: a JavaScript loop over them cost ≈ 2 % of the call).
     const i = firstOutside(hist, cols);
     if (i >= 0) {
-      let r = 0;
-      while (off[r + 1] <= i) r++;
+      const r = rowAt(off, i);
       throw rangeError(`${name}[${r}][${i - off[r]}] = ${hist[i]} is out of range [0, ${cols})`);
     }
   } else if (v !== null && typeof v === 'object' && 'tokens' in v && 'offsets' in v) {
@@ -325,11 +331,7 @@ function historyOf(v: unknown, rows: number, cols: number, fn: string, lease: Hi
       if (off[r + 1] < off[r]) throw rangeError(`${name}.offsets[${r + 1}] = ${off[r + 1]} is out of range: expected ≥ offsets[${r}] = ${off[r]}`);
     }
     const i = firstOutside(hist, cols);
-    if (i >= 0) {
-      let r = 0;
-      while (off[r + 1] <= i) r++;
-      throw rangeError(`${name} row ${r}: tokens[${i}] = ${hist[i]} is out of range [0, ${cols})`);
-    }
+    if (i >= 0) throw rangeError(`${name} row ${rowAt(off, i)}: tokens[${i}] = ${hist[i]} is out of range [0, ${cols})`);
   } else {
     throw typeError('ERR_LOGITKIT_INVALID_ARG_TYPE', `${name} must be an array of Int32Arrays (one per row) or { tokens, offsets }, received ${describe(v)}`);
   }

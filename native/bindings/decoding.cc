@@ -13,16 +13,20 @@ namespace {
 
 bool is_null(const Napi::Value& v) { return v.IsNull() || v.IsUndefined(); }
 
-void check_ids(const Napi::CallbackInfo& info, const int32_t* a, size_t n, int64_t cols, bool sorted_unique,
-               const char* name) {
-  // The message is built only on failure (a string per element would cost more than the kernel).
-  // One branch-free pass of 32-bit compares, which the compiler vectorises (a 64-row batch holds
-  // 32k history ids; a 64-bit compare kept it scalar): as unsigned, a negative id is ≥ 2³¹, above
-  // any cols once cols is capped at 2³¹.
+// Whether any of a[0..n) lies outside [0, cols): one branch-free pass of 32-bit compares, which
+// the compiler vectorises (a 64-row batch holds 32k history ids; a 64-bit compare kept it
+// scalar). As unsigned, a negative id is ≥ 2³¹, above any cols once cols is capped at 2³¹.
+bool any_outside(const int32_t* a, size_t n, int64_t cols) {
   const uint32_t c = cols < 0 ? 0u : cols > 0x80000000LL ? 0x80000000u : uint32_t(cols);
   uint32_t bad = 0;
   for (size_t i = 0; i < n; ++i) bad |= uint32_t(uint32_t(a[i]) >= c);
-  if (bad) require(info, false, std::string(name) + " holds a token id outside [0, cols)");
+  return bad != 0;
+}
+
+void check_ids(const Napi::CallbackInfo& info, const int32_t* a, size_t n, int64_t cols, bool sorted_unique,
+               const char* name) {
+  // The message is built only on failure (a string per element would cost more than the kernel).
+  if (any_outside(a, n, cols)) require(info, false, std::string(name) + " holds a token id outside [0, cols)");
   if (sorted_unique)
     for (size_t i = 1; i < n; ++i)
       if (!(a[i] > a[i - 1])) require(info, false, std::string(name) + " must be sorted and unique");
@@ -177,18 +181,15 @@ Napi::Value DecodeMath(const Napi::CallbackInfo& info) {
 }
 
 // (a: Int32Array, cols) → the index of the first id outside [0, cols), or −1 (lib/decoding.ts's
-// check of the histories before it allocates: blocks of a branch-free test of 32-bit compares,
-// which vectorises as check_ids' does, and a look inside the first block that fails).
+// check of the histories before it allocates): any_outside over blocks, and a look inside the
+// first block that fails.
 Napi::Value FirstOutside(const Napi::CallbackInfo& info) {
   const I32 a = i32(info, 0, "a");
   const int64_t cols = count(info, 1, "cols");
-  const uint32_t c = cols > 0x80000000LL ? 0x80000000u : uint32_t(cols);  // every int32 id is below 2³¹
   constexpr size_t kBlock = 4096;
   for (size_t b = 0; b < a.length; b += kBlock) {
     const size_t e = a.length - b < kBlock ? a.length : b + kBlock;
-    uint32_t bad = 0;
-    for (size_t i = b; i < e; ++i) bad |= uint32_t(uint32_t(a.data[i]) >= c);
-    if (bad)
+    if (any_outside(a.data + b, e - b, cols))
       for (size_t i = b; i < e; ++i)
         if (!(a.data[i] >= 0 && a.data[i] < cols)) return Napi::Number::New(info.Env(), double(i));
   }
