@@ -105,10 +105,38 @@ describe('word2vec command', () => {
     expect(outs.every((o) => o === outs[0])).toBe(true);
   });
 
-  test.each(['0', '1'])('--pipeline %s: a file that vanishes between passes → one line, non-zero status', async (p) => {
+  test('the vocabulary pass\'s token ids (--cache-mb) train the same vectors as reading the file again, and a cache that overflows reads it again', async () => {
+    const f = join(dir, 'cache.txt');
+    const sent = ['the cat sat on the mat', 'the dog sat on the log', 'a cat and a dog ran', 'one two three four five six seven'];
+    const long = Array.from({ length: 2600 }, (_, i) => sent[i % 4].split(' ')[i % 5]).join(' ');
+    writeFileSync(f, [...Array.from({ length: 3000 }, (_, i) => sent[(i * 7) % 4]), long, '', '   ', long].join('\n'));
+    for (const extra of [['--threads', '1'], ['--threads', '2', '--deterministic']]) {
+      const outs: Buffer[] = [];
+      // default (256 MB: cached), re-read, and 0.02 MB: the cache outgrows it mid-pass and is dropped
+      for (const cache of [[], ['--cache-mb', '0'], ['--cache-mb', '0.02']]) {
+        const out = join(dir, 'cache-v.bin');
+        const r = await run(['--train', f, '--output', out, '--binary', '--size', '8', '--iter', '2', '--batch', '300', '--sample', '1e-2', '--quiet', ...extra, ...cache]);
+        expect(r.code, r.err).toBe(0);
+        outs.push(readFileSync(out));
+      }
+      expect(outs[1].equals(outs[0]), extra.join(' ')).toBe(true);
+      expect(outs[2].equals(outs[0]), extra.join(' ')).toBe(true);
+    }
+    // Cached, the file is read once: it may go once the vocabulary pass is over. Its 6000 ids
+    // (24 KB) overflow a 0.02 MB cache, which then reads the file again and fails without it.
+    for (const [cache, code] of [[[], 0], [['--cache-mb', '0.02'], 1]] as const) {
+      const g = join(dir, 'cache-gone.txt');
+      writeFileSync(g, Array.from({ length: 2000 }, (_, i) => `w${i % 17} w${i % 5} w${i % 11}`).join('\n'));
+      const r = await run(['--train', g, '--iter', '2', '--size', '8', '--batch', '200', '--threads', '2', '--quiet', ...cache],
+        false, { onBatch: (i) => { if (i === 0) unlinkSync(g); } });
+      expect(r.code, r.err).toBe(code);
+    }
+  });
+
+  test.each(['0', '1'])('--pipeline %s: a file that vanishes between passes (no --cache-mb) → one line, non-zero status', async (p) => {
     const f = join(dir, `gone${p}.txt`);
     writeFileSync(f, Array.from({ length: 2000 }, (_, i) => `w${i % 17} w${i % 5} w${i % 11}`).join('\n'));
-    const r = await run(['--train', f, '--iter', '2', '--size', '8', '--batch', '200', '--threads', '2', '--pipeline', p],
+    const r = await run(['--train', f, '--iter', '2', '--size', '8', '--batch', '200', '--threads', '2', '--pipeline', p, '--cache-mb', '0'],
       false, { onBatch: (i) => { if (i === 0) unlinkSync(f); } });
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^logitkit word2vec: [^\n]*gone\d\.txt: cannot read it \(ENOENT[^\n]*\n$/);
@@ -124,6 +152,7 @@ describe('word2vec command', () => {
     ['min-count empties the vocabulary', ['--train', join(dir, 'small.txt'), '--min-count', '100'], /no word occurs at least --min-count 100 times/],
     ['an unknown option', ['--frobnicate', '3'], /unknown option '--frobnicate'/],
     ['a bad number', ['--synthetic', '1000', '--size', 'big'], /--size big: expected an integer/],
+    ['a negative --cache-mb', ['--synthetic', '1000', '--cache-mb', '-1'], /--cache-mb -1: expected a number in \[0, /],
     ['no corpus', [], /give --train FILE/],
     ['an output that cannot be written', ['--synthetic', '1000', '--output', join(dir, 'no', 'such', 'dir', 'v.txt')], /v\.txt: ENOENT/],
     ['cbow', ['--cbow', '1', '--synthetic', '10'], /--cbow 1 is not available/],

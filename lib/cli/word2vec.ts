@@ -44,6 +44,8 @@ export interface Word2VecOptions {
   vocab: number;
   topicMix: number;
   score: boolean;
+  /** Memory (MB) for the token ids the vocabulary pass keeps for training; 0 re-reads the file. */
+  cacheMb?: number;
 }
 
 export const USAGE = `usage: logitkit word2vec --train FILE | --synthetic N [options]
@@ -59,6 +61,9 @@ options (word2vec.c's names and defaults where they overlap; one or two dashes):
   --iter N            passes over the corpus (5)        --alpha A    starting learning rate (0.025)
   --threads N         threads (all cores)               --seed N     random seed (1)
   --lowercase         lowercase tokens                  --batch N    pairs per kernel call (16384)
+  --cache-mb N        keep the --train file's token ids from the vocabulary pass for training when
+                      they fit in N MB (256; 4 bytes a token): no second read and tokenising of the
+                      file; 0, or a larger file, re-reads it on every pass
   --deterministic     reproducible minibatch steps (bit-identical for any --threads)
   --pipeline 0|1      prepare the next batch while the step runs (default 1 when --threads > 1)
   --quiet             no progress line                  --score      print the planted-topic score
@@ -69,7 +74,7 @@ options (word2vec.c's names and defaults where they overlap; one or two dashes):
 const DEFAULTS: Word2VecOptions = {
   binary: false, size: 100, window: 5, negative: 5, nce: false, minCount: 5, sample: 1e-3, iter: 5, alpha: 0.025,
   threads: 0, seed: 1, lowercase: false, batch: 16384, deterministic: false, quiet: false, words: [], top: 10,
-  topics: 50, vocab: 5000, topicMix: 0.75, score: false,
+  topics: 50, vocab: 5000, topicMix: 0.75, score: false, cacheMb: 256,
 };
 
 const NUM: Record<string, [keyof Word2VecOptions, number, number, boolean]> = {
@@ -79,6 +84,7 @@ const NUM: Record<string, [keyof Word2VecOptions, number, number, boolean]> = {
   alpha: ['alpha', 0, 10, false], threads: ['threads', 1, 1024, true], seed: ['seed', 0, 2 ** 53 - 1, true],
   batch: ['batch', 1, 1 << 24, true], synthetic: ['synthetic', 1, 2 ** 53 - 1, true], top: ['top', 1, 1e6, true],
   topics: ['topics', 1, 1e6, true], vocab: ['vocab', 1, 1e8, true], 'topic-mix': ['topicMix', 0, 1, false],
+  'cache-mb': ['cacheMb', 0, 1 << 20, false],
 };
 const FLAGS: Record<string, keyof Word2VecOptions> = {
   binary: 'binary', nce: 'nce', lowercase: 'lowercase', deterministic: 'deterministic', quiet: 'quiet', score: 'score',
@@ -217,6 +223,40 @@ interface Vocab {
   /** Raw token id (corpus order of first sight, or synthetic id) → vocabulary id, −1 if dropped. */
   map: Map<string, number> | Int32Array;
   trainWords: number;
+  /** The --train file's sentences as raw token ids (`remap` → vocabulary id), when they fit --cache-mb. */
+  cached?: { raw: Int32Array; lens: Int32Array; remap: Int32Array };
+}
+
+/**
+ * Raw token ids and sentence lengths appended during the vocabulary pass, in arrays that double
+ * as they fill; dropped (null) once they would pass `cap` bytes, so that a corpus of any size
+ * still streams in bounded memory.
+ */
+class IdCache {
+  raw: Int32Array | null;
+  lens = new Int32Array(256);
+  n = 0;
+  ns = 0;
+  constructor(private cap: number) {
+    this.raw = cap >= (1024 + 256) * 4 ? new Int32Array(1024) : null;
+  }
+  /** Appends one sentence of raw ids, ids[0..len). */
+  push(ids: Int32Array, len: number): void {
+    if (!this.raw) return;
+    const nRaw = this.n + len > this.raw.length ? Math.max(this.raw.length * 2, this.n + len) : this.raw.length;
+    const nLens = this.ns === this.lens.length ? this.lens.length * 2 : this.lens.length;
+    if (nRaw !== this.raw.length || nLens !== this.lens.length) {
+      if ((nRaw + nLens) * 4 > this.cap) {
+        this.raw = null;
+        return;
+      }
+      if (nRaw !== this.raw.length) { const r = new Int32Array(nRaw); r.set(this.raw.subarray(0, this.n)); this.raw = r; }
+      if (nLens !== this.lens.length) { const l = new Int32Array(nLens); l.set(this.lens); this.lens = l; }
+    }
+    this.raw.set(ids.subarray(0, len), this.n);
+    this.n += len;
+    this.lens[this.ns++] = len;
+  }
 }
 
 function buildVocab(names: string[], counts: number[], minCount: number): { words: string[]; counts: Float64Array; remap: Int32Array } {
@@ -237,11 +277,17 @@ async function scanVocab(o: Word2VecOptions, corpus: SyntheticCorpus | null): Pr
     const index = new Map<string, number>();
     names = [];
     counts = [];
+    const cache = new IdCache((o.cacheMb ?? DEFAULTS.cacheMb!) * 1048576);
+    let ids = new Int32Array(256);
     for await (const s of fileSentences(o.train!, o.lowercase)) {
-      for (const w of s) {
-        const i = index.get(w);
-        if (i === undefined) { index.set(w, names.length); names.push(w); counts.push(1); } else counts[i]++;
+      if (s.length > ids.length) ids = new Int32Array(s.length * 2);
+      for (let j = 0; j < s.length; j++) {
+        const w = s[j];
+        let i = index.get(w);
+        if (i === undefined) { i = names.length; index.set(w, i); names.push(w); counts.push(1); } else counts[i]++;
+        ids[j] = i;
       }
+      cache.push(ids, s.length);
     }
     if (names.length === 0) throw new CliError(`${o.train}: the corpus is empty (no tokens)`);
     const v = buildVocab(names, counts, o.minCount);
@@ -249,7 +295,8 @@ async function scanVocab(o: Word2VecOptions, corpus: SyntheticCorpus | null): Pr
     v.words.forEach((w, i) => map.set(w, i));
     const trainWords = v.counts.reduce((a, b) => a + b, 0);
     if (v.words.length === 0) throw new CliError(`${o.train}: no word occurs at least --min-count ${o.minCount} times (${names.length} distinct words)`);
-    return { words: v.words, counts: v.counts, map, trainWords };
+    const cached = cache.raw ? { raw: cache.raw.subarray(0, cache.n), lens: cache.lens.subarray(0, cache.ns), remap: v.remap } : undefined;
+    return { words: v.words, counts: v.counts, map, trainWords, cached };
   }
   const v = buildVocab(names, counts, o.minCount);
   if (v.words.length === 0) throw new CliError(`the synthetic corpus has no word with --min-count ${o.minCount} occurrences`);
@@ -447,6 +494,22 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
         for (const s of corpus.sentences()) {
           for (let i = 0; i < s.length; i++) buf[i] = remap[s[i]];
           const ids = buf.subarray(0, s.length);
+          if (!pipelined) { trainSync(ids); continue; }
+          for (let at = 0; at < ids.length;) {
+            at = subsample(ids, at);
+            while (np >= B) await flushAsync();
+          }
+        }
+      } else if (vocab.cached) {
+        // The vocabulary pass's token ids: the same sentences, ids and order as reading the file
+        // again, without its second read, split and hash lookups.
+        const { raw, lens, remap } = vocab.cached;
+        let buf = new Int32Array(256);
+        for (let k = 0, at0 = 0; k < lens.length; at0 += lens[k++]) {
+          const len = lens[k];
+          if (len > buf.length) buf = new Int32Array(len * 2);
+          for (let i = 0; i < len; i++) buf[i] = remap[raw[at0 + i]];
+          const ids = buf.subarray(0, len);
           if (!pipelined) { trainSync(ids); continue; }
           for (let at = 0; at < ids.length;) {
             at = subsample(ids, at);
