@@ -248,6 +248,7 @@ class IdCache {
     if (nRaw !== this.raw.length || nLens !== this.lens.length) {
       if ((nRaw + nLens) * 4 > this.cap) {
         this.raw = null;
+        this.lens = new Int32Array(0);
         return;
       }
       if (nRaw !== this.raw.length) { const r = new Int32Array(nRaw); r.set(this.raw.subarray(0, this.n)); this.raw = r; }
