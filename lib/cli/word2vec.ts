@@ -6,6 +6,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, openSync, r
 import { once } from 'node:events';
 import { AliasSampler, backend, Rng, setThreads, skipGramStep, skipGramStepAsync, unigramNoise } from '../index.js';
 import { setPoolSpin } from '../backend.js';
+import { ByteVocab, scanFileIds } from './tokens.js';
 
 /** An error the command prints as one line (no stack trace) before exiting non-zero. */
 export class CliError extends Error {}
@@ -192,7 +193,7 @@ export class SyntheticCorpus {
 }
 
 /** Whitespace tokens of a text file, streamed; a line break ends a sentence (as word2vec.c's </s>). */
-async function* fileSentences(path: string, lowercase: boolean): AsyncGenerator<string[]> {
+export async function* fileSentences(path: string, lowercase: boolean): AsyncGenerator<string[]> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let rest = '';
   // A file that vanishes or fails between passes is one error line, not an internal error.
@@ -275,20 +276,32 @@ async function scanVocab(o: Word2VecOptions, corpus: SyntheticCorpus | null): Pr
     counts = new Array<number>(names.length).fill(0);
     for (const s of corpus.sentences()) for (const w of s) counts[w]++;
   } else {
-    const index = new Map<string, number>();
-    names = [];
-    counts = [];
     const cache = new IdCache((o.cacheMb ?? DEFAULTS.cacheMb!) * 1048576);
-    let ids = new Int32Array(256);
-    for await (const s of fileSentences(o.train!, o.lowercase)) {
-      if (s.length > ids.length) ids = new Int32Array(s.length * 2);
-      for (let j = 0; j < s.length; j++) {
-        const w = s[j];
-        let i = index.get(w);
-        if (i === undefined) { i = names.length; index.set(w, i); names.push(w); counts.push(1); } else counts[i]++;
-        ids[j] = i;
+    if (!o.lowercase) {
+      // Over the bytes (lib/cli/tokens.ts): the same tokens and ids, a string only per new word.
+      const bv = new ByteVocab();
+      try {
+        await scanFileIds(o.train!, bv, (ids, n) => cache.push(ids, n));
+      } catch (e) {
+        throw new CliError(`${o.train}: cannot read it (${String((e as Error).message).split(',')[0]})`);
       }
-      cache.push(ids, s.length);
+      names = bv.names;
+      counts = bv.counts;
+    } else {
+      const index = new Map<string, number>();
+      names = [];
+      counts = [];
+      let ids = new Int32Array(256);
+      for await (const s of fileSentences(o.train!, o.lowercase)) {
+        if (s.length > ids.length) ids = new Int32Array(s.length * 2);
+        for (let j = 0; j < s.length; j++) {
+          const w = s[j];
+          let i = index.get(w);
+          if (i === undefined) { i = names.length; index.set(w, i); names.push(w); counts.push(1); } else counts[i]++;
+          ids[j] = i;
+        }
+        cache.push(ids, s.length);
+      }
     }
     if (names.length === 0) throw new CliError(`${o.train}: the corpus is empty (no tokens)`);
     const v = buildVocab(names, counts, o.minCount);
