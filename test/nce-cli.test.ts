@@ -123,8 +123,9 @@ describe('word2vec command', () => {
       expect(outs[2].equals(outs[0]), extra.join(' ')).toBe(true);
     }
     // Cached, the file is read once: it may go once the vocabulary pass is over. Its 6000 ids
-    // (24 KB) overflow a 0.02 MB cache, which then reads the file again and fails without it.
-    for (const [cache, code] of [[[], 0], [['--cache-mb', '0.02'], 1]] as const) {
+    // and 2000 lengths (32 KB) fit 0.035 MB (the last growth takes what the cap leaves) and
+    // overflow 0.02 MB, which then reads the file again and fails without it.
+    for (const [cache, code] of [[[], 0], [['--cache-mb', '0.035'], 0], [['--cache-mb', '0.02'], 1]] as const) {
       const g = join(dir, 'cache-gone.txt');
       writeFileSync(g, Array.from({ length: 2000 }, (_, i) => `w${i % 17} w${i % 5} w${i % 11}`).join('\n'));
       const r = await run(['--train', g, '--iter', '2', '--size', '8', '--batch', '200', '--threads', '2', '--quiet', ...cache],

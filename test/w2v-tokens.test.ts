@@ -54,7 +54,7 @@ async function viaText(f: string) {
 async function viaBytes(f: string, chunk: number) {
   const v = new ByteVocab(), ids: number[] = [], lens: number[] = [];
   await scanFileIds(f, v, (a, n) => { for (let i = 0; i < n; i++) ids.push(a[i]); lens.push(n); }, chunk);
-  return { names: v.names, counts: v.counts, ids, lens };
+  return { names: v.names, counts: v.counts, ids, lens, keys: (v as unknown as { keys: number }).keys };
 }
 
 describe('word2vec vocabulary pass over bytes', () => {
@@ -75,7 +75,7 @@ describe('word2vec vocabulary pass over bytes', () => {
     expect(b.ids).toEqual(a.ids);
     expect(a.names.some((w) => w.includes('\ufffd'))).toBe(true); // the invalid bytes were there
   });
-  test('many distinct words (the table grows), long tokens and lines', async () => {
+  test('many distinct words (the table grows, every key kept), long tokens and lines', async () => {
     const f = join(dir, 'many.txt');
     const words = Array.from({ length: 20000 }, (_, i) => `w${i}${'é'.repeat(i % 7)}`);
     writeFileSync(f, [words.join(' '), words.slice().reverse().join('\t'), 'y'.repeat(100000)].join('\n'));
@@ -83,5 +83,8 @@ describe('word2vec vocabulary pass over bytes', () => {
     expect(b.names).toEqual(a.names);
     expect(b.counts).toEqual(a.counts);
     expect(b.ids).toEqual(a.ids);
+    // Valid UTF-8: one key per word. A key lost when the table grew would be stored again on
+    // its next sight (the ids stay right through the decoded name, so only this shows it).
+    expect(b.keys).toBe(b.names.length);
   });
 });

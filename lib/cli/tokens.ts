@@ -96,12 +96,12 @@ export class ByteVocab {
     this.keyHash[k] = h;
     this.used += e - s;
     this.slots[at] = k;
-    if (2 * this.keys > this.slots.length) this.grow();
+    if (this.keys === this.keyId.length) this.grow(); // the key arrays are full: slots half full
     return id;
   }
 
   private grow(): void {
-    const n = this.slots.length; // keys fill half of it: the key arrays double with it
+    const n = this.slots.length; // the key arrays' new length (half the new slots)
     const more = (a: Int32Array) => { const x = new Int32Array(n); x.set(a.subarray(0, this.keys)); return x; };
     this.keyId = more(this.keyId);
     this.keyAt = more(this.keyAt);
@@ -114,6 +114,13 @@ export class ByteVocab {
       slots[at] = k;
     }
     this.slots = slots;
+  }
+}
+
+/** A failure to read the file (the caller words it); anything else thrown is not wrapped. */
+export class ReadError extends Error {
+  constructor(readonly error: unknown) {
+    super(String((error as Error)?.message ?? error));
   }
 }
 
@@ -150,15 +157,37 @@ export async function scanFileIds(path: string, vocab: ByteVocab, sentence: (ids
     }
     if (n > 0) sentence(ids, n);
   };
-  let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
-    const b = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-    let s = 0;
-    for (let nl = b.indexOf(10, s); nl >= 0; nl = b.indexOf(10, s)) {
-      line(b, s, nl);
+  // The unfinished line: its pieces, copied once each and joined only when its end arrives (a
+  // long line costs linear time, not a copy of everything so far per chunk).
+  let pending: Buffer[] = [];
+  const chunks = (async function* () {
+    try {
+      yield* createReadStream(path, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>;
+    } catch (e) {
+      throw new ReadError(e);
+    }
+  })();
+  for await (const chunk of chunks) {
+    let s = 0, nl = chunk.indexOf(10);
+    if (nl < 0) {
+      pending.push(Buffer.from(chunk));
+      continue;
+    }
+    if (pending.length) {
+      const b = Buffer.concat([...pending, chunk.subarray(0, nl)]);
+      pending = [];
+      line(b, 0, b.length);
+      s = nl + 1;
+      nl = chunk.indexOf(10, s);
+    }
+    for (; nl >= 0; nl = chunk.indexOf(10, s)) {
+      line(chunk, s, nl);
       s = nl + 1;
     }
-    rest = s < b.length ? Buffer.from(b.subarray(s)) : Buffer.alloc(0);
+    if (s < chunk.length) pending.push(Buffer.from(chunk.subarray(s)));
   }
-  if (rest.length) line(rest, 0, rest.length);
+  if (pending.length) {
+    const b = Buffer.concat(pending);
+    line(b, 0, b.length);
+  }
 }

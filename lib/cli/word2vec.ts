@@ -6,7 +6,7 @@ import { closeSync, createReadStream, createWriteStream, existsSync, openSync, r
 import { once } from 'node:events';
 import { AliasSampler, backend, Rng, setThreads, skipGramStep, skipGramStepAsync, unigramNoise } from '../index.js';
 import { setPoolSpin } from '../backend.js';
-import { ByteVocab, scanFileIds } from './tokens.js';
+import { ByteVocab, ReadError, scanFileIds } from './tokens.js';
 
 /** An error the command prints as one line (no stack trace) before exiting non-zero. */
 export class CliError extends Error {}
@@ -63,8 +63,8 @@ options (word2vec.c's names and defaults where they overlap; one or two dashes):
   --threads N         threads (all cores)               --seed N     random seed (1)
   --lowercase         lowercase tokens                  --batch N    pairs per kernel call (16384)
   --cache-mb N        keep the --train file's token ids from the vocabulary pass for training when
-                      they fit in N MB (256; 4 bytes a token): no second read and tokenising of the
-                      file; 0, or a larger file, re-reads it on every pass
+                      they fit in N MB (256; 4 bytes a token and a line): no second read and
+                      tokenising of the file; 0, or a larger file, re-reads it on every pass
   --deterministic     reproducible minibatch steps (bit-identical for any --threads)
   --pipeline 0|1      prepare the next batch while the step runs (default 1 when --threads > 1)
   --quiet             no progress line                  --score      print the planted-topic score
@@ -244,20 +244,26 @@ class IdCache {
   /** Appends one sentence of raw ids, ids[0..len). */
   push(ids: Int32Array, len: number): void {
     if (!this.raw) return;
-    const nRaw = this.n + len > this.raw.length ? Math.max(this.raw.length * 2, this.n + len) : this.raw.length;
     const nLens = this.ns === this.lens.length ? this.lens.length * 2 : this.lens.length;
+    let nRaw = this.n + len > this.raw.length ? Math.max(this.raw.length * 2, this.n + len) : this.raw.length;
+    // The last growth takes what the cap leaves, so the cache holds up to cap/4 ids and lengths.
+    if ((nRaw + nLens) * 4 > this.cap) nRaw = Math.floor(this.cap / 4) - nLens;
+    if (nRaw < this.n + len) return this.drop();
     if (nRaw !== this.raw.length || nLens !== this.lens.length) {
-      if ((nRaw + nLens) * 4 > this.cap) {
-        this.raw = null;
-        this.lens = new Int32Array(0);
-        return;
+      try {
+        if (nRaw !== this.raw.length) { const r = new Int32Array(nRaw); r.set(this.raw.subarray(0, this.n)); this.raw = r; }
+        if (nLens !== this.lens.length) { const l = new Int32Array(nLens); l.set(this.lens); this.lens = l; }
+      } catch {
+        return this.drop(); // no memory for it (a large --cache-mb): stream the file instead
       }
-      if (nRaw !== this.raw.length) { const r = new Int32Array(nRaw); r.set(this.raw.subarray(0, this.n)); this.raw = r; }
-      if (nLens !== this.lens.length) { const l = new Int32Array(nLens); l.set(this.lens); this.lens = l; }
     }
     this.raw.set(ids.subarray(0, len), this.n);
     this.n += len;
     this.lens[this.ns++] = len;
+  }
+  private drop(): void {
+    this.raw = null;
+    this.lens = new Int32Array(0);
   }
 }
 
@@ -283,7 +289,8 @@ async function scanVocab(o: Word2VecOptions, corpus: SyntheticCorpus | null): Pr
       try {
         await scanFileIds(o.train!, bv, (ids, n) => cache.push(ids, n));
       } catch (e) {
-        throw new CliError(`${o.train}: cannot read it (${String((e as Error).message).split(',')[0]})`);
+        if (!(e instanceof ReadError)) throw e;
+        throw new CliError(`${o.train}: cannot read it (${e.message.split(',')[0]})`);
       }
       names = bv.names;
       counts = bv.counts;
@@ -521,7 +528,7 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
         let buf = new Int32Array(256);
         for (let k = 0, at0 = 0; k < lens.length; at0 += lens[k++]) {
           const len = lens[k];
-          if (len > buf.length) buf = new Int32Array(len * 2);
+          if (len > buf.length) buf = new Int32Array(len);
           for (let i = 0; i < len; i++) buf[i] = remap[raw[at0 + i]];
           const ids = buf.subarray(0, len);
           if (!pipelined) { trainSync(ids); continue; }
