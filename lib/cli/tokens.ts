@@ -26,13 +26,11 @@ export function spaceAt(b: Uint8Array, i: number, end: number): number {
   return c === 0xef && c1 === 0xbb && c2 === 0xbf ? 3 : 0;
 }
 
-/** FNV-1a over bytes as an int32 (int32 throughout: a uint32 above 2³⁰ would be boxed by V8). */
+/**
+ * FNV-1a's offset basis; a token's hash is h = Math.imul(h ^ byte, 0x01000193) over its bytes,
+ * kept as an int32 throughout (a uint32 above 2³⁰ would be boxed by V8).
+ */
 export const FNV_SEED = 0x811c9dc5 | 0;
-export function hashBytes(b: Uint8Array, s: number, e: number): number {
-  let h = FNV_SEED;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h;
-}
 
 /**
  * Raw token ids by their bytes: an open-addressing table over FNV-1a hashes, the keys' bytes in
@@ -54,7 +52,7 @@ export class ByteVocab {
   private used = 0;
   private byName = new Map<string, number>();
 
-  /** The raw id of the token b[s..e) (counted once more), made on first sight; h = hash(b, s, e). */
+  /** The raw id of the token b[s..e) (counted once more), made on first sight; h is its FNV-1a hash. */
   add(b: Uint8Array, s: number, e: number, h: number): number {
     const mask = this.slots.length - 1;
     const len = e - s;
