@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import * as lk from '../lib/index.js';
 import * as ref from '../lib/reference/index.js';
 import type { Kernels } from '../lib/kernels/index.js';
@@ -331,6 +331,12 @@ describe('concurrency', () => {
 
   test('the event loop stays responsive during a large async call (timer lag, generous bound)', async () => {
     if (!native) return; // the reference computes on the calling thread, by design
+    // One pool thread, so that a core is left for the JS thread: with as many busy pool threads
+    // as cores, the OS may keep the JS thread off the CPU for the whole call (not a blocked
+    // event loop), and a CI run on a 2-vCPU VM once saw a 20+ ms call with no tick during it.
+    const threads = lk.backend().threads;
+    lk.setThreads(1);
+    onTestFinished(() => lk.setThreads(threads));
     const x = randomF32(1024 * 4096, 9);
     await lk.logSoftmaxAsync(x, 4096); // warm the private-block cache
     const t0 = performance.now();
