@@ -267,6 +267,11 @@ class IdCache {
   }
 }
 
+/** The kept sentences of raw ids, in file order. */
+function* keptSentences(c: { raw: Int32Array; lens: Int32Array }): Generator<Int32Array> {
+  for (let k = 0, at = 0; k < c.lens.length; at += c.lens[k++]) yield c.raw.subarray(at, at + c.lens[k]);
+}
+
 function buildVocab(names: string[], counts: number[], minCount: number): { words: string[]; counts: Float64Array; remap: Int32Array } {
   const order = counts.map((_, i) => i).filter((i) => counts[i] >= minCount);
   order.sort((a, b) => counts[b] - counts[a] || (names[a] < names[b] ? -1 : 1));
@@ -509,28 +514,17 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
   if (quietPool && quietTrainers++ === 0) setPoolSpin(0);
   try {
     for (let it = 0; it < o.iter; it++) {
-      if (corpus) {
-        const remap = vocab.map as Int32Array;
-        const buf = new Int32Array(24);
-        for (const s of corpus.sentences()) {
+      // Sentences of raw ids mapped to vocabulary ids: the synthetic corpus, or the ids the
+      // vocabulary pass kept (the same sentences, ids and order as reading the file again,
+      // without its second read, split and hash lookups). Else the file is read again.
+      const raws = corpus ? corpus.sentences() : vocab.cached ? keptSentences(vocab.cached) : null;
+      if (raws) {
+        const remap = corpus ? (vocab.map as Int32Array) : vocab.cached!.remap;
+        let buf = new Int32Array(256);
+        for (const s of raws) {
+          if (s.length > buf.length) buf = new Int32Array(s.length);
           for (let i = 0; i < s.length; i++) buf[i] = remap[s[i]];
           const ids = buf.subarray(0, s.length);
-          if (!pipelined) { trainSync(ids); continue; }
-          for (let at = 0; at < ids.length;) {
-            at = subsample(ids, at);
-            while (np >= B) await flushAsync();
-          }
-        }
-      } else if (vocab.cached) {
-        // The vocabulary pass's token ids: the same sentences, ids and order as reading the file
-        // again, without its second read, split and hash lookups.
-        const { raw, lens, remap } = vocab.cached;
-        let buf = new Int32Array(256);
-        for (let k = 0, at0 = 0; k < lens.length; at0 += lens[k++]) {
-          const len = lens[k];
-          if (len > buf.length) buf = new Int32Array(len);
-          for (let i = 0; i < len; i++) buf[i] = remap[raw[at0 + i]];
-          const ids = buf.subarray(0, len);
           if (!pipelined) { trainSync(ids); continue; }
           for (let at = 0; at < ids.length;) {
             at = subsample(ids, at);
