@@ -192,6 +192,11 @@ export class SyntheticCorpus {
   }
 }
 
+/** The one line for a file that fails while it is read (its vanishing between passes included). */
+function cannotRead(path: string, e: unknown): CliError {
+  return new CliError(`${path}: cannot read it (${String((e as Error).message).split(',')[0]})`);
+}
+
 /** Whitespace tokens of a text file, streamed; a line break ends a sentence (as word2vec.c's </s>). */
 export async function* fileSentences(path: string, lowercase: boolean): AsyncGenerator<string[]> {
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
@@ -201,7 +206,7 @@ export async function* fileSentences(path: string, lowercase: boolean): AsyncGen
     try {
       yield* stream as AsyncIterable<string>;
     } catch (e) {
-      throw new CliError(`${path}: cannot read it (${String((e as Error).message).split(',')[0]})`);
+      throw cannotRead(path, e);
     }
   })();
   for await (const chunk of chunks) {
@@ -295,7 +300,7 @@ async function scanVocab(o: Word2VecOptions, corpus: SyntheticCorpus | null): Pr
         await scanFileIds(o.train!, bv, (ids, n) => cache.push(ids, n));
       } catch (e) {
         if (!(e instanceof ReadError)) throw e;
-        throw new CliError(`${o.train}: cannot read it (${e.message.split(',')[0]})`);
+        throw cannotRead(o.train!, e.error);
       }
       names = bv.names;
       counts = bv.counts;
