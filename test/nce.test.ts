@@ -317,10 +317,16 @@ describe(`skipGramStep (${TIER})`, () => {
     };
     const threads = lk.backend().threads;
     const a = run(1), b = run(2), c = run(2);
+    // 3 and 4 threads split the apply phase's rows three and four ways (skip_gram_apply_kernel)
+    const more = [3, 4].map((n) => [n, run(n)] as const);
     lk.setThreads(threads);
     expectSameBits(a.input, b.input, 'input 1 vs 2 threads');
     expectSameBits(a.output, b.output, 'output 1 vs 2 threads');
     expectSameBits(b.input, c.input, 'input run to run');
+    for (const [n, m] of more) {
+      expectSameBits(a.input, m.input, `input 1 vs ${n} threads`);
+      expectSameBits(a.output, m.output, `output 1 vs ${n} threads`);
+    }
     expect(a.l).toBe(b.l);
     const t = { input: Float32Array.from(s.input), output: Float32Array.from(s.output) };
     const l = await lk.skipGramStepAsync(t.input, t.output, dim, s.centre, s.context, { sampler: q, negatives: k, seed: 3 });

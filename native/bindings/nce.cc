@@ -248,12 +248,12 @@ struct SkipGramStepJob {
       a.coef = coef.get();
       a.din = din.get();
       lk_parallel_for(B, grain, [&](int64_t p0, int64_t p1) { kt.skip_gram_grad(&a, p0, p1, loss.data()); });
-      // Column slices of 16 floats: every element sees the same updates in the same order,
-      // whatever the split.
-      const int64_t slices = (dim + 15) / 16;
-      lk_parallel_for(slices, B * work >= 65536 ? 1 : slices, [&](int64_t s0, int64_t s1) {
-        kt.skip_gram_apply(&a, B, s0 * 16, s1 * 16 < dim ? s1 * 16 : dim);
-      });
+      // Split by rows (skip_gram_apply_kernel): the output phase's parts all end before the
+      // input phase starts, since the output phase reads the input rows.
+      const int64_t parts = B * work >= 65536 ? lk_pool_threads() : 1;
+      for (bool inputs : {false, true}) {
+        lk_parallel_for(parts, 1, [&](int64_t q0, int64_t q1) { kt.skip_gram_apply(&a, B, inputs, parts, q0, q1); });
+      }
     }
     double sum = 0.0;
     for (double v : loss) sum += v;

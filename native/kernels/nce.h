@@ -53,9 +53,18 @@ using lk_skip_gram_step_fn = void (*)(const SkipGramArgs* a, int64_t p0, int64_t
 // Deterministic mode, phase 1 for pairs [p0, p1): scores and losses from the tables as they
 // are (nothing written to them), coef and din filled.
 using lk_skip_gram_grad_fn = void (*)(const SkipGramArgs* a, int64_t p0, int64_t p1, double* loss);
-// Deterministic mode, phase 2 on columns [d0, d1) for all `pairs` in pair order: first
-// out[w] −= coef·in[centre] for every scored word, then in[centre] += din.
-using lk_skip_gram_apply_fn = void (*)(const SkipGramArgs* a, int64_t pairs, int64_t d0, int64_t d1);
+// Deterministic mode, phase 2, in pair order over all `pairs`, on the rows whose part
+// (lk_row_part below, of `parts`) is in [q0, q1): inputs false, out[w] −= coef·in[centre] for
+// every scored word w; inputs true, in[centre] += din. The caller runs every part of the
+// output phase before any of the input phase (the output phase reads the input rows).
+using lk_skip_gram_apply_fn = void (*)(const SkipGramArgs* a, int64_t pairs, bool inputs, int64_t parts, int64_t q0,
+                                       int64_t q1);
+
+// The part of row r in a split into `parts`: a multiplicative hash, so that the most frequent
+// words (the lowest ids of a count-sorted vocabulary) spread over the parts.
+static inline int64_t lk_row_part(int32_t r, int64_t parts) {
+  return int64_t((uint64_t(uint32_t(r) * 0x9E3779B9u) * uint64_t(parts)) >> 32);
+}
 
 #define LK_NCE_KERNELS(X)                      \
   X(lk_nce_logits_fn, nce_logits)              \
