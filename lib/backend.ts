@@ -87,6 +87,11 @@ export function setPoolSpin(microseconds: number): void {
   native?.setSpin?.(microseconds);
 }
 
+/** Internal: whether `LOGITKIT_SPIN_US` set the pool's polling window when the addon loaded. */
+export function poolSpinFromEnv(): boolean {
+  return native?.spinFromEnv?.() === true;
+}
+
 /**
  * Threads for large native calls (default: the cores available to this process). Results are
  * bit-identical for any thread count; small inputs always run on the calling thread.

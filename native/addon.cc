@@ -51,6 +51,9 @@ Napi::Value SetSpin(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Whether LOGITKIT_SPIN_US set the window: the trainer then leaves it as the user chose.
+Napi::Value SpinFromEnv(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), lk_pool_spin_from_env()); }
+
 // Fresh outputs (lib/alloc.ts) are uninitialised malloc memory; a large one is usually a fresh
 // mapping whose first write takes one page fault per 4 KB (4096 for a 16 MB output: as much
 // time as the kernel itself). Asking for transparent huge pages on the 2 MB-aligned interior
@@ -113,6 +116,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("backend", Napi::Function::New(env, Backend, "backend"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("setSpin", Napi::Function::New(env, SetSpin, "setSpin"));
+  exports.Set("spinFromEnv", Napi::Function::New(env, SpinFromEnv, "spinFromEnv"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("keepLargeBlocks", Napi::Function::New(env, KeepLargeBlocks, "keepLargeBlocks"));
 #define LK_FAMILY(name, Struct, TABLE) lk::register_##name(env, exports);

@@ -32,6 +32,7 @@ namespace {
 // JS thread): pool threads never call getenv, which may race with the JS thread's setenv.
 std::atomic<int64_t> g_spin_default{200};
 std::atomic<int64_t> g_spin_us{-1};  // −1: the default
+std::atomic<bool> g_spin_env{false};  // LOGITKIT_SPIN_US was valid
 std::once_flag g_spin_env_once;
 void read_spin_env() {
   std::call_once(g_spin_env_once, [] {
@@ -39,7 +40,10 @@ void read_spin_env() {
     if (!e || !*e) return;
     char* end = nullptr;
     const long n = std::strtol(e, &end, 10);
-    if (*end == '\0' && n >= 0 && n <= 100000) g_spin_default.store(n);  // anything else: 200
+    if (*end == '\0' && n >= 0 && n <= 100000) {  // anything else: 200
+      g_spin_default.store(n);
+      g_spin_env.store(true);
+    }
   });
 }
 std::chrono::microseconds spin_window() {
@@ -179,6 +183,10 @@ void lk_pool_set_spin_us(int64_t us) {
 void lk_pool_set_threads(int n) {
   read_spin_env();  // before any worker starts polling
   pool().resize(n < 1 ? 1 : n);
+}
+bool lk_pool_spin_from_env() {
+  read_spin_env();
+  return g_spin_env.load();
 }
 int lk_pool_threads() { return pool().threads(); }
 void lk_parallel_for(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {

@@ -13,7 +13,7 @@ import * as lk from '../lib/index.js';
 // at run time on the sources' own binding).
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 test.skipIf(lk.backend().name !== 'native' || !existsSync(DIST))(
-  'LOGITKIT_SPIN_US: 0, 5, a bad value and the default give the same results',
+  'LOGITKIT_SPIN_US: 0, 5, a bad value and the default give the same results; the addon says which were valid',
   () => {
     const script = `
       import * as lk from ${JSON.stringify(DIST)};
@@ -26,7 +26,11 @@ test.skipIf(lk.backend().name !== 'native' || !existsSync(DIST))(
         const y = lk.logSoftmax(x.subarray(0, (1 + (i % 4)) * 64 * 1000), 1000);
         h.update(new Uint8Array(y.buffer));
       }
-      console.log(h.digest('hex'));`;
+      // the addon's own reading of the variable, which the word2vec trainer asks before it
+      // turns polling off for a pipelined run (lib/cli/word2vec.ts)
+      const { createRequire } = await import('node:module');
+      const addon = createRequire(import.meta.url)(lk.backend().path);
+      console.log(h.digest('hex'), addon.spinFromEnv());`;
     const run = (v: string | undefined) => {
       const env = { ...process.env };
       if (v === undefined) delete env.LOGITKIT_SPIN_US;
@@ -35,8 +39,11 @@ test.skipIf(lk.backend().name !== 'native' || !existsSync(DIST))(
       expect(r.status, r.stderr).toBe(0);
       return r.stdout.trim();
     };
-    const want = run(undefined);
+    const [want, unset] = run(undefined).split(' ');
     expect(want).toMatch(/^[0-9a-f]{64}$/);
-    for (const v of ['0', '5', 'fast', '-3']) expect(run(v)).toBe(want);
+    expect(unset).toBe('false');
+    for (const [v, valid] of [['0', true], ['5', true], ['fast', false], ['-3', false], ['100001', false]] as const) {
+      expect(run(v)).toBe(`${want} ${valid}`);
+    }
   },
 );

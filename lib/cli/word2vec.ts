@@ -5,7 +5,7 @@
 import { closeSync, createReadStream, createWriteStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { AliasSampler, backend, Rng, setThreads, skipGramStep, skipGramStepAsync, unigramNoise } from '../index.js';
-import { setPoolSpin } from '../backend.js';
+import { poolSpinFromEnv, setPoolSpin } from '../backend.js';
 import { ByteVocab, ReadError, scanFileIds } from './tokens.js';
 
 /** An error the command prints as one line (no stack trace) before exiting non-zero. */
@@ -360,10 +360,6 @@ export interface TrainHooks {
 
 // Pipelined trainings running in this process (the pool's polling is off while any runs).
 let quietTrainers = 0;
-/** LOGITKIT_SPIN_US as native/pool.cc takes it: an integer in [0, 100000]; else the default. */
-function validSpinEnv(v: string | undefined): boolean {
-  return v !== undefined && /^[0-9]+$/.test(v) && Number(v) <= 100000;
-}
 
 export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus | null = null, hooks: TrainHooks = {}): Promise<TrainResult> {
   if (!corpus && o.synthetic === undefined) {
@@ -514,8 +510,8 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
   // than cores when threads is the core count, so the pool's polling between jobs (native/pool.cc)
   // would take a core from the JS thread. Measured on 2 vCPUs (AMD EPYC Zen 4), --threads 2:
   // 6.0–6.9 s with polling against 5.3–6.0 s without. Unless LOGITKIT_SPIN_US sets a valid window
-  // (the addon's own test of it), the pool sleeps at once while any pipelined training runs.
-  const quietPool = pipelined && !validSpinEnv(process.env.LOGITKIT_SPIN_US);
+  // (as the addon read it when it loaded), the pool sleeps at once while any pipelined training runs.
+  const quietPool = pipelined && !poolSpinFromEnv();
   if (quietPool && quietTrainers++ === 0) setPoolSpin(0);
   try {
     for (let it = 0; it < o.iter; it++) {
