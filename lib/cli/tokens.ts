@@ -129,6 +129,7 @@ export class ReadError extends Error {
 export async function scanFileIds(path: string, vocab: ByteVocab, sentence: (ids: Int32Array, n: number) => void,
   chunkBytes = 1 << 20): Promise<void> {
   let ids = new Int32Array(256);
+  const grow = () => { const a = new Int32Array(ids.length * 2); a.set(ids); ids = a; };
   // One pass over a line: the token's hash is formed as its bytes go by (printable ASCII, the
   // common case, needs no call to spaceAt).
   const line = (b: Uint8Array, s: number, e: number) => {
@@ -143,14 +144,14 @@ export async function scanFileIds(path: string, vocab: ByteVocab, sentence: (ids
         continue;
       }
       if (t >= 0) {
-        if (n === ids.length) { const a = new Int32Array(n * 2); a.set(ids); ids = a; }
+        if (n === ids.length) grow();
         ids[n++] = vocab.add(b, t, i, h);
         t = -1;
       }
       i += w;
     }
     if (t >= 0) {
-      if (n === ids.length) { const a = new Int32Array(n * 2); a.set(ids); ids = a; }
+      if (n === ids.length) grow();
       ids[n++] = vocab.add(b, t, e, h);
     }
     if (n > 0) sentence(ids, n);
