@@ -226,7 +226,7 @@ static void skip_gram(FuzzedDataProvider& in, const NceKernels& k) {
   a.logk = kneg > 0 ? float(std::log(double(kneg))) : 0.0f;
   a.lr = kLr[in.ConsumeIntegralInRange<int>(0, 4)];
   const int64_t cols = 1 + kneg;
-  // Deterministic mode on copies: grad, then apply in one column range and in two.
+  // Deterministic mode on copies: grad, then apply unsplit and split by rows.
   std::vector<float> in1 = tin, out1 = tout, in2 = tin, out2 = tout;
   std::vector<float> coef = fz::canary(size_t(pairs * cols), fz::canary_f()), din = fz::canary(size_t(pairs * dim), fz::canary_f());
   std::vector<double> lg(size_t(pairs), -7.0), ls(size_t(pairs), -7.0);
@@ -247,19 +247,25 @@ static void skip_gram(FuzzedDataProvider& in, const NceKernels& k) {
     }
     for (int64_t d = 0; d < dim; ++d) LK_CHECK(!fz::is_canary(din[size_t(p * dim + d)]), "din[%ld][%ld] not written", long(p), long(d));
   }
-  k.skip_gram_apply(&a, pairs, 0, dim);
-  int64_t dc = in.ConsumeIntegralInRange<int64_t>(0, dim);
+  k.skip_gram_apply(&a, pairs, false, 1, 0, 1);
+  k.skip_gram_apply(&a, pairs, true, 1, 0, 1);
+  // Split by rows as the binding splits them over threads: `parts` parts, the threads taking
+  // [0, qc) and [qc, parts), every output part before any input part.
+  const int64_t parts = in.ConsumeIntegralInRange<int64_t>(2, 5), qc = in.ConsumeIntegralInRange<int64_t>(0, parts);
   a.in = in2.data();
   a.out = out2.data();
-  k.skip_gram_apply(&a, pairs, 0, dc);
-  k.skip_gram_apply(&a, pairs, dc, dim);
+  for (bool inputs : {false, true}) {
+    k.skip_gram_apply(&a, pairs, inputs, parts, qc, parts);
+    k.skip_gram_apply(&a, pairs, inputs, parts, 0, qc);
+  }
   // Bit for bit, except that a NaN's sign may depend on the path (vector body or tail).
   auto same = [](const std::vector<float>& a, const std::vector<float>& b) {
     for (size_t i = 0; i < a.size(); ++i)
       if (std::memcmp(&a[i], &b[i], 4) && !(std::isnan(a[i]) && std::isnan(b[i]))) return false;
     return true;
   };
-  LK_CHECK(same(in1, in2) && same(out1, out2), "apply split at column %ld differs from the unsplit apply", long(dc));
+  LK_CHECK(same(in1, in2) && same(out1, out2), "apply split into %ld parts at %ld differs from the unsplit apply", long(parts),
+           long(qc));
   // Hogwild / sequential mode on the original tables: pair 0 sees the same tables as above.
   a.in = tin.data();
   a.out = tout.data();
