@@ -87,6 +87,11 @@ export function setPoolSpin(microseconds: number): void {
   native?.setSpin?.(microseconds);
 }
 
+/** Internal: the address of `a`'s first byte modulo 64, or −1 where the addon cannot tell. */
+export function addressMod64(a: ArrayBufferView): number {
+  return native?.addressMod64?.(a) ?? -1;
+}
+
 /** Internal: whether `LOGITKIT_SPIN_US` set the pool's polling window when the addon loaded. */
 export function poolSpinFromEnv(): boolean {
   return native?.spinFromEnv?.() === true;

@@ -54,6 +54,19 @@ Napi::Value SetSpin(const Napi::CallbackInfo& info) {
 // Whether LOGITKIT_SPIN_US set the window: the trainer then leaves it as the user chose.
 Napi::Value SpinFromEnv(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), lk_pool_spin_from_env()); }
 
+// The address of a typed array's first byte modulo 64, or -1 when it has none: the word2vec
+// trainer places its tables on cache-line boundaries (lib/cli/word2vec.ts).
+Napi::Value AddressMod64(const Napi::CallbackInfo& info) {
+  napi_typedarray_type type;
+  size_t len = 0, off = 0;
+  void* data = nullptr;
+  napi_value ab;
+  if (info.Length() < 1 || !info[0].IsTypedArray() ||
+      napi_get_typedarray_info(info.Env(), info[0], &type, &len, &data, &ab, &off) != napi_ok || !data)
+    return Napi::Number::New(info.Env(), -1);
+  return Napi::Number::New(info.Env(), double(reinterpret_cast<uintptr_t>(data) % 64));
+}
+
 // Fresh outputs (lib/alloc.ts) are uninitialised malloc memory; a large one is usually a fresh
 // mapping whose first write takes one page fault per 4 KB (4096 for a 16 MB output: as much
 // time as the kernel itself). Asking for transparent huge pages on the 2 MB-aligned interior
@@ -117,6 +130,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("setSpin", Napi::Function::New(env, SetSpin, "setSpin"));
   exports.Set("spinFromEnv", Napi::Function::New(env, SpinFromEnv, "spinFromEnv"));
+  exports.Set("addressMod64", Napi::Function::New(env, AddressMod64, "addressMod64"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("keepLargeBlocks", Napi::Function::New(env, KeepLargeBlocks, "keepLargeBlocks"));
 #define LK_FAMILY(name, Struct, TABLE) lk::register_##name(env, exports);

@@ -5,7 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { main, readVectors, topicScore, type TrainHooks } from '../lib/cli/word2vec.js';
+import { addressMod64 } from '../lib/backend.js';
+import { backend } from '../lib/index.js';
+import { main, parseArgs, readVectors, topicScore, train, type TrainHooks } from '../lib/cli/word2vec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lk-w2v-'));
 
@@ -17,6 +19,16 @@ async function run(args: string[], tty = false, hooks: TrainHooks = {}): Promise
 }
 
 describe('word2vec command', () => {
+  test('the trained tables start on a 64-byte boundary (whole cache lines per row), pipelined or not', async () => {
+    const io = { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false } };
+    for (const pipeline of ['0', '1']) {
+      const o = parseArgs(['--synthetic', '3000', '--topics', '4', '--vocab', '60', '--size', '16', '--min-count', '1', '--threads', '2', '--pipeline', pipeline, '--quiet']);
+      const r = await train(o, io);
+      expect(r.vectors.length).toBe(r.words.length * 16);
+      if (backend().name === 'native') expect(addressMod64(r.vectors)).toBe(0);
+      else expect(addressMod64(r.vectors)).toBe(-1);
+    }
+  });
   test('synthetic corpus: trains, writes text and binary, both read back equal, queries answer', async () => {
     const txt = join(dir, 'v.txt'), bin = join(dir, 'v.bin');
     const common = ['--synthetic', '120000', '--topics', '8', '--vocab', '400', '--size', '24', '--iter', '2', '--min-count', '2', '--threads', '1', '--seed', '3'];

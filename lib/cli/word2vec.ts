@@ -5,7 +5,7 @@
 import { closeSync, createReadStream, createWriteStream, existsSync, openSync, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { AliasSampler, backend, Rng, setThreads, skipGramStep, skipGramStepAsync, unigramNoise } from '../index.js';
-import { poolSpinFromEnv, setPoolSpin } from '../backend.js';
+import { addressMod64, poolSpinFromEnv, setPoolSpin } from '../backend.js';
 import { ByteVocab, ReadError, scanFileIds } from './tokens.js';
 
 /** An error the command prints as one line (no stack trace) before exiting non-zero. */
@@ -381,7 +381,14 @@ export async function train(o: Word2VecOptions, io: Io, corpus: SyntheticCorpus 
   // SharedArrayBuffer, which the async step updates in place (a plain buffer would be copied
   // whole at every call and written back whole at completion).
   const pipelined = o.pipeline ?? threads > 1;
-  const table = (n: number) => (pipelined ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
+  // Each table starts on a 64-byte boundary where the addon can tell the address: rows of a
+  // multiple of 16 floats then fill whole cache lines, and hogwild threads writing neighbouring
+  // rows never write to one line.
+  const table = (n: number) => {
+    const buf = pipelined ? new SharedArrayBuffer(n * 4 + 64) : new ArrayBuffer(n * 4 + 64);
+    const at = addressMod64(new Uint8Array(buf, 0, 1));
+    return new Float32Array(buf, at > 0 && at % 4 === 0 ? 64 - at : 0, n);
+  };
   // word2vec.c's initialisation: input rows uniform in ±0.5/dim, output rows zero.
   const input = table(V * dim), output = table(V * dim);
   const init = new XorShift(o.seed);

@@ -26,6 +26,7 @@ export interface NativeBinding extends Kernels {
   /** The pool's polling window in µs (native/pool.cc; 0 = sleep at once); absent from older binaries. */
   setSpin?(microseconds: number): void;
   spinFromEnv?(): boolean;
+  addressMod64?(a: ArrayBufferView): number;
   /** The optional CUDA library's driver (lib/cuda.ts); absent from binaries built before it. */
   cuda?: CudaDriver;
   /** madvise(MADV_HUGEPAGE) on the 2 MB-aligned interior of a fresh output (lib/alloc.ts); true when advised. */
