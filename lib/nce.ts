@@ -459,7 +459,8 @@ export function createNceApi(k: Kernels) {
    *
    * Modes: 'deterministic' scores every pair on the tables as they were at the call (a
    * minibatch step), then applies the output updates in pair order and the input updates in
-   * pair order, split over threads by columns — bit-identical for any thread count and run.
+   * pair order, split over threads by rows (each row's updates applied by one thread, in pair
+   * order) — bit-identical for any thread count and run.
    * The float64 reference (logitkit/reference) computes the same step; the native tables agree
    * with it within a few float32 ulps of each touched element plus lr·(1+k)·dim·2⁻²³·|row|²
    * (the float dot products). It keeps pairs × (dim + 1 + k) floats of scratch for the call,
